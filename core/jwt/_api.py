@@ -1,0 +1,191 @@
+"""Encoding and decoding of HS256/384/512 JSON Web Tokens (RFC 7519 over RFC 7515 compact JWS).
+
+``JWT`` is the policy object (size cap, key-length strictness, clock); the module-level functions of
+``core.jwt`` are the methods of a default instance and keep python-jose's names and signatures.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from calendar import timegm
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from core.jwt._claims import access_token_hash, merge_options, validate_claims
+from core.jwt._codec import b64url_decode, b64url_encode, json_bytes, json_object
+from core.jwt._keys import resolve_keys
+from core.jwt.exceptions import (
+    EncodeError,
+    InvalidAlgorithmError,
+    InvalidKeyError,
+    InvalidSignatureError,
+    JWTError,
+    MalformedTokenError,
+    TokenTooLargeError,
+    UnsupportedCriticalHeaderError,
+)
+
+# Only HMAC: leancore has no asymmetric keys, so "none" and RS*/ES*/PS* are refused whatever the options say.
+ALGORITHMS = ("HS256", "HS384", "HS512")
+_DIGEST_NAME = {"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}
+
+# joserfc-style cap applied before any base64 or JSON work; a bearer token in a header is rarely over 1 KiB.
+DEFAULT_MAX_TOKEN_BYTES = 16 * 1024
+
+
+class JWT:
+    """A token codec with its security policy fixed at construction.
+
+    ``max_token_bytes``: longer tokens are refused before decoding. ``strict_key_length``: keys shorter than the
+    hash output (RFC 7518 §3.2) raise ``InvalidKeyError`` instead of warning. ``clock``: seconds since the epoch.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_token_bytes: int = DEFAULT_MAX_TOKEN_BYTES,
+        strict_key_length: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if max_token_bytes < 1:
+            raise ValueError("max_token_bytes must be positive")
+        self.max_token_bytes = max_token_bytes
+        self.strict_key_length = strict_key_length
+        self.clock = clock
+
+    # -- encoding ---------------------------------------------------------------------------------------------
+
+    def encode(
+        self,
+        claims: Mapping[str, Any],
+        key: Any,
+        algorithm: str = "HS256",
+        headers: Mapping[str, Any] | None = None,
+        access_token: str | None = None,
+    ) -> str:
+        """Sign ``claims``; byte-identical to ``jose.jwt.encode`` for the same inputs. ``claims`` is not mutated."""
+        if algorithm not in ALGORITHMS:
+            raise InvalidAlgorithmError(f"Algorithm {algorithm} not supported.")
+        if not isinstance(claims, Mapping):
+            raise EncodeError("claims must be a mapping")
+        payload = dict(claims)
+        for name in ("exp", "iat", "nbf"):
+            value = payload.get(name)
+            if isinstance(value, datetime):
+                # python-jose: utctimetuple() treats a naive datetime as UTC and converts an aware one.
+                payload[name] = timegm(value.utctimetuple())
+        if access_token:
+            payload["at_hash"] = access_token_hash(access_token, algorithm)
+
+        header: dict[str, Any] = {"typ": "JWT", "alg": algorithm}
+        if headers:
+            if headers.get("alg", algorithm) != algorithm:
+                raise EncodeError("headers['alg'] conflicts with the signing algorithm")
+            header.update(headers)
+        try:
+            signing_input = (
+                b64url_encode(json_bytes(header, sort_keys=True))
+                + b"."
+                + b64url_encode(json_bytes(payload, sort_keys=False))
+            )
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise EncodeError(f"Cannot serialise the token as JSON: {exc}") from exc
+
+        secrets = resolve_keys(key, algorithm, strict=self.strict_key_length)
+        if len(secrets) != 1:
+            raise InvalidKeyError("Signing needs exactly one key, not a key set")
+        signature = hmac.digest(secrets[0], signing_input, _DIGEST_NAME[algorithm])
+        return (signing_input + b"." + b64url_encode(signature)).decode("ascii")
+
+    # -- decoding ---------------------------------------------------------------------------------------------
+
+    def _split(self, token: Any) -> tuple[dict[str, Any], bytes, bytes, bytes]:
+        """Cap, split and decode a compact token: (header, payload bytes, signing input, signature)."""
+        if isinstance(token, str):
+            if len(token) > self.max_token_bytes:
+                raise TokenTooLargeError(f"Token longer than {self.max_token_bytes} bytes")
+            try:
+                raw = token.encode("ascii")
+            except UnicodeEncodeError as exc:
+                raise MalformedTokenError("Token contains non-ASCII characters") from exc
+        elif isinstance(token, (bytes, bytearray)):
+            raw = bytes(token)
+        else:
+            raise MalformedTokenError(f"Token must be str or bytes, not {type(token).__name__}")
+        if len(raw) > self.max_token_bytes:
+            raise TokenTooLargeError(f"Token longer than {self.max_token_bytes} bytes")
+        parts = raw.split(b".")
+        if len(parts) != 3:
+            raise MalformedTokenError(f"Token must have 3 segments, not {len(parts)}")
+        header = json_object(b64url_decode(parts[0], "header"), "header")
+        payload = b64url_decode(parts[1], "payload")
+        signature = b64url_decode(parts[2], "crypto")
+        return header, payload, raw[: len(parts[0]) + 1 + len(parts[1])], signature
+
+    def decode(
+        self,
+        token: str | bytes,
+        key: Any,
+        algorithms: str | Iterable[str] | None = None,
+        options: Mapping[str, Any] | None = None,
+        audience: str | None = None,
+        issuer: str | Iterable[str] | None = None,
+        subject: str | None = None,
+        access_token: str | None = None,
+    ) -> dict[str, Any]:
+        """Verify the signature, then the registered claims; return the claims. Raises only ``JWTError``s."""
+        header, payload, signing_input, signature = self._split(token)
+        algorithm = _checked_algorithm(header, algorithms)
+        opts = merge_options(options)
+        if opts.get("verify_signature", True):
+            secrets = resolve_keys(key, algorithm, strict=self.strict_key_length)
+            digest = _DIGEST_NAME[algorithm]
+            # Every key is tried (no early exit) so timing does not reveal which key of a set matched.
+            matched = False
+            for secret in secrets:
+                matched |= hmac.compare_digest(hmac.digest(secret, signing_input, digest), signature)
+            if not matched:
+                raise InvalidSignatureError("Signature verification failed.")
+        claims = json_object(payload, "payload")
+        validate_claims(
+            claims,
+            options=opts,
+            now=int(self.clock()),
+            algorithm=algorithm,
+            audience=audience,
+            issuer=issuer,
+            subject=subject,
+            access_token=access_token,
+        )
+        return claims
+
+    def get_unverified_header(self, token: str | bytes) -> dict[str, Any]:
+        """The header, parsed as strictly as ``decode`` does but without any verification."""
+        return self._split(token)[0]
+
+    def get_unverified_claims(self, token: str | bytes) -> dict[str, Any]:
+        """The claims, parsed as strictly as ``decode`` does but without any verification."""
+        return json_object(self._split(token)[1], "payload")
+
+
+def _checked_algorithm(header: Mapping[str, Any], algorithms: str | Iterable[str] | None) -> str:
+    alg = header.get("alg")
+    if not isinstance(alg, str) or not alg:
+        raise InvalidAlgorithmError("No algorithm was specified in the JWS header.")
+    if alg not in ALGORITHMS:
+        raise InvalidAlgorithmError(f"Invalid or unsupported algorithm: {alg}")
+    if algorithms is not None:
+        # A string is one algorithm name (python-jose tests `alg in "HS256,HS384"` as a substring).
+        allowed = (algorithms,) if isinstance(algorithms, str) else algorithms
+        try:
+            permitted = alg in tuple(allowed)
+        except TypeError as exc:
+            raise JWTError("algorithms must be a string or an iterable of strings") from exc
+        if not permitted:
+            raise InvalidAlgorithmError("The specified alg value is not allowed")
+    if "crit" in header:
+        # RFC 7515 §4.1.11: no extension is understood here, so any critical one makes the token invalid.
+        raise UnsupportedCriticalHeaderError(f"Unsupported critical header parameters: {header['crit']!r}")
+    return alg

@@ -1,0 +1,206 @@
+"""Validation of registered claims, one small function per claim, with ``now`` injected.
+
+Order and options follow python-jose 3.5.0 exactly (so the first problem found has the same exception class);
+the checks themselves are stricter where python-jose is unsafe, each listed in docs/compatibility.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from core.jwt._codec import b64url_encode
+from core.jwt.exceptions import (
+    ExpiredSignatureError,
+    ImmatureSignatureError,
+    InvalidAccessTokenHashError,
+    InvalidAudienceError,
+    InvalidClaimTypeError,
+    InvalidIssuerError,
+    InvalidSubjectError,
+    JWTError,
+    MissingRequiredClaimError,
+)
+
+# python-jose 3.5.0's option names and defaults, unchanged.
+DEFAULT_OPTIONS: Mapping[str, Any] = {
+    "verify_signature": True,
+    "verify_aud": True,
+    "verify_iat": True,
+    "verify_exp": True,
+    "verify_nbf": True,
+    "verify_iss": True,
+    "verify_sub": True,
+    "verify_jti": True,
+    "verify_at_hash": True,
+    "require_aud": False,
+    "require_iat": False,
+    "require_exp": False,
+    "require_nbf": False,
+    "require_iss": False,
+    "require_sub": False,
+    "require_jti": False,
+    "require_at_hash": False,
+    "leeway": 0,
+}
+
+# A NumericDate beyond 9999-12-31T23:59:59Z cannot be a real time, and converting it to a datetime overflows.
+MAX_NUMERIC_DATE = 253_402_300_799
+
+HASH_FOR_ALG = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+
+
+def merge_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The effective options: jose's defaults updated with the caller's (whose mapping is never mutated)."""
+    merged = dict(DEFAULT_OPTIONS)
+    if options:
+        if not isinstance(options, Mapping):
+            raise JWTError("options must be a mapping")
+        merged.update(options)
+    return merged
+
+
+def leeway_seconds(leeway: Any) -> float:
+    if isinstance(leeway, timedelta):
+        return leeway.total_seconds()
+    if isinstance(leeway, (int, float)) and not isinstance(leeway, bool) and math.isfinite(leeway):
+        return leeway
+    raise JWTError("leeway must be a number of seconds or a timedelta")
+
+
+def numeric_date(claims: Mapping[str, Any], name: str, label: str) -> float:
+    """The claim as a finite, in-range number; null, bool, string, list and object are refused (RFC 7519 §2)."""
+    value = claims[name]
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or abs(value) > MAX_NUMERIC_DATE
+    ):
+        raise InvalidClaimTypeError(f"{label} claim ({name}) must be an integer.")
+    return value
+
+
+def access_token_hash(access_token: str, algorithm: str) -> str:
+    """OpenID Connect ``at_hash``: base64url of the left half of the token's hash (Core 1.0 §3.1.3.6)."""
+    digest = HASH_FOR_ALG[algorithm](access_token.encode("utf-8")).digest()
+    return b64url_encode(digest[: len(digest) // 2]).decode("ascii")
+
+
+def _validate_iat(claims: Mapping[str, Any]) -> None:
+    if "iat" in claims:
+        numeric_date(claims, "iat", "Issued At")
+
+
+def _validate_nbf(claims: Mapping[str, Any], now: int, leeway: float) -> None:
+    # python-jose compares whole seconds (int(nbf)); a fractional nbf within the current second passes.
+    if "nbf" in claims and math.floor(numeric_date(claims, "nbf", "Not Before")) > now + leeway:
+        raise ImmatureSignatureError("The token is not yet valid (nbf)")
+
+
+def _validate_exp(claims: Mapping[str, Any], now: int, leeway: float) -> None:
+    # RFC 7519 §4.1.4: the token MUST NOT be accepted "on or after" exp, so exp == now is expired.
+    if "exp" in claims and numeric_date(claims, "exp", "Expiration Time") <= now - leeway:
+        raise ExpiredSignatureError("Signature has expired.")
+
+
+def _validate_aud(claims: Mapping[str, Any], audience: str | None) -> None:
+    if "aud" not in claims:
+        # python-jose accepts a token without aud even when the caller expects one; a token minted for any
+        # audience (or none) would then pass. Refused, as PyJWT does.
+        if audience is not None:
+            raise InvalidAudienceError("Audience claim expected, but not in claims")
+        return
+    audiences = claims["aud"]
+    if isinstance(audiences, str):
+        audiences = [audiences]
+    if not isinstance(audiences, list) or any(not isinstance(a, str) for a in audiences):
+        raise InvalidAudienceError("Invalid claim format in token")
+    if audience not in audiences:
+        raise InvalidAudienceError("Invalid audience")
+
+
+def _validate_iss(claims: Mapping[str, Any], issuer: str | Iterable[str] | None) -> None:
+    if issuer is None:
+        return
+    if isinstance(issuer, str):
+        accepted: tuple[Any, ...] = (issuer,)
+    else:
+        try:
+            accepted = tuple(issuer)
+        except TypeError as exc:
+            raise JWTError("issuer must be a string or an iterable of strings") from exc
+    iss = claims.get("iss")
+    if not isinstance(iss, str) or iss not in accepted:
+        raise InvalidIssuerError("Invalid issuer")
+
+
+def _validate_sub(claims: Mapping[str, Any], subject: str | None) -> None:
+    if "sub" not in claims:
+        # Same reasoning as for aud: an expected subject must be present.
+        if subject is not None:
+            raise InvalidSubjectError("Subject claim expected, but not in claims")
+        return
+    if not isinstance(claims["sub"], str):
+        raise InvalidSubjectError("Subject must be a string.")
+    if subject is not None and claims["sub"] != subject:
+        raise InvalidSubjectError("Invalid subject")
+
+
+def _validate_jti(claims: Mapping[str, Any]) -> None:
+    if "jti" in claims and not isinstance(claims["jti"], str):
+        raise InvalidClaimTypeError("JWT ID must be a string.")
+
+
+def _validate_at_hash(claims: Mapping[str, Any], access_token: str | None, algorithm: str) -> None:
+    if "at_hash" not in claims:
+        return
+    if not access_token:
+        raise InvalidAccessTokenHashError("No access_token provided to compare against at_hash claim.")
+    if not isinstance(access_token, str):
+        raise InvalidAccessTokenHashError("Unable to calculate at_hash to verify against token claims.")
+    if claims["at_hash"] != access_token_hash(access_token, algorithm):
+        raise InvalidAccessTokenHashError("at_hash claim does not match access_token.")
+
+
+def validate_claims(
+    claims: Mapping[str, Any],
+    *,
+    options: dict[str, Any],
+    now: int,
+    algorithm: str,
+    audience: str | None,
+    issuer: str | Iterable[str] | None,
+    subject: str | None,
+    access_token: str | None,
+) -> None:
+    """Run every enabled check in python-jose's order; ``options`` is the private merged copy."""
+    leeway = leeway_seconds(options.get("leeway", 0))
+    for name in [k for k, v in options.items() if k.startswith("require_") and v]:
+        claim = name[len("require_") :]
+        if claim not in claims:
+            raise MissingRequiredClaimError(claim)
+        options["verify_" + claim] = True  # a required claim is also verified (python-jose semantics)
+
+    if audience is not None and not isinstance(audience, str):
+        raise JWTError("audience must be a string or None")
+
+    if options.get("verify_iat"):
+        _validate_iat(claims)
+    if options.get("verify_nbf"):
+        _validate_nbf(claims, now, leeway)
+    if options.get("verify_exp"):
+        _validate_exp(claims, now, leeway)
+    if options.get("verify_aud"):
+        _validate_aud(claims, audience)
+    if options.get("verify_iss"):
+        _validate_iss(claims, issuer)
+    if options.get("verify_sub"):
+        _validate_sub(claims, subject)
+    if options.get("verify_jti"):
+        _validate_jti(claims)
+    if options.get("verify_at_hash"):
+        _validate_at_hash(claims, access_token, algorithm)

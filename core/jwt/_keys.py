@@ -1,0 +1,91 @@
+"""HMAC key material: what callers may pass as ``key`` and how it becomes bytes.
+
+Accepted: ``str`` (its UTF-8 bytes), ``bytes``, a JWK ``{"kty": "oct", "k": <base64url>}``, a JWK Set
+``{"keys": [...]}``, or a list/tuple of any of these (key rotation). Deliberately *not* accepted: python-jose's
+habit of parsing a ``str`` key as JSON first (``'"abc"'`` would become the secret ``abc``; a JSON-looking secret
+would become a key set): a string is always the secret itself.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+from core.jwt._codec import b64url_decode
+from core.jwt.exceptions import InsecureKeyLengthWarning, InvalidKeyError, MalformedTokenError
+
+# RFC 7518 §3.2: "A key of the same size as the hash output ... or larger MUST be used with this algorithm."
+MIN_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
+
+# Asymmetric key material is never an HMAC secret (the classic alg-confusion attack feeds a public key here).
+# Same refusal as python-jose / PyJWT: PEM armour of the usual kinds, and OpenSSH public key formats.
+_PEM = re.compile(
+    rb"----[- ]BEGIN (CERTIFICATE|TRUSTED CERTIFICATE|PRIVATE KEY|PUBLIC KEY|ENCRYPTED PRIVATE KEY|"
+    rb"OPENSSH PRIVATE KEY|DSA PRIVATE KEY|RSA PRIVATE KEY|RSA PUBLIC KEY|EC PRIVATE KEY|DH PARAMETERS|"
+    rb"NEW CERTIFICATE REQUEST|CERTIFICATE REQUEST|SSH2 PUBLIC KEY|SSH2 ENCRYPTED PRIVATE KEY|X509 CRL)[- ]----"
+)
+_SSH_FORMATS = (b"ssh-ed25519", b"ssh-rsa", b"ssh-dss", b"ecdsa-sha2-nistp256", b"ecdsa-sha2-nistp384",
+                b"ecdsa-sha2-nistp521")
+_SSH_CERT = re.compile(rb"\A(\S+)-cert-v01@openssh\.com[ \t]+\S")
+
+
+def _secret_bytes(key: str | bytes) -> bytes:
+    secret = key.encode("utf-8") if isinstance(key, str) else bytes(key)
+    if _PEM.search(secret) or any(fmt in secret for fmt in _SSH_FORMATS) or _SSH_CERT.match(secret):
+        raise InvalidKeyError(
+            "The specified key is an asymmetric key or x509 certificate and should not be used as an HMAC secret."
+        )
+    return secret
+
+
+def _jwk_secret(jwk: Mapping[Any, Any]) -> bytes:
+    if jwk.get("kty") != "oct":
+        raise InvalidKeyError(f"Incorrect key type. Expected: 'oct', Received: {jwk.get('kty')!r}")
+    k = jwk.get("k")
+    if not isinstance(k, str):
+        raise InvalidKeyError("JWK member 'k' must be a base64url string")
+    try:
+        # python-jose tolerates padding in 'k'; so do we (keys are configuration, not attacker input).
+        return b64url_decode(k.rstrip("=").encode("ascii"), "JWK 'k'")
+    except (UnicodeEncodeError, MalformedTokenError) as exc:
+        raise InvalidKeyError("JWK member 'k' is not valid base64url") from exc
+
+
+def _expand(key: Any, depth: int = 0) -> list[bytes]:
+    if isinstance(key, (str, bytes, bytearray)):
+        return [_secret_bytes(key if not isinstance(key, bytearray) else bytes(key))]
+    if isinstance(key, Mapping):
+        if "keys" in key:
+            members = key["keys"]
+            if not isinstance(members, (list, tuple)) or depth:
+                raise InvalidKeyError("JWK Set member 'keys' must be a list of JWKs")
+            # A JWK Set may hold RSA/EC keys for other algorithms: only the 'oct' ones can verify HMAC.
+            return [_jwk_secret(m) for m in members if isinstance(m, Mapping) and m.get("kty") == "oct"]
+        if "kty" in key:
+            return [_jwk_secret(key)]
+        raise InvalidKeyError("A dict key must be a JWK ('kty') or a JWK Set ('keys')")
+    if isinstance(key, (list, tuple)) and depth == 0:
+        return [secret for item in key for secret in _expand(item, depth + 1)]
+    raise InvalidKeyError(f"Expecting a str, bytes, JWK or JWK Set key, not {type(key).__name__}")
+
+
+def resolve_keys(key: Any, algorithm: str, *, strict: bool) -> list[bytes]:
+    """Every secret ``key`` stands for, checked for emptiness and RFC 7518 length."""
+    secrets = _expand(key)
+    if not secrets:
+        raise InvalidKeyError("No HMAC ('oct') key among the keys given")
+    minimum = MIN_KEY_BYTES[algorithm]
+    for secret in secrets:
+        if not secret:
+            raise InvalidKeyError("The HMAC key is empty")
+        if len(secret) < minimum:
+            message = (
+                f"The HMAC key is {len(secret)} bytes, below the {minimum} bytes RFC 7518 §3.2 requires for "
+                f"{algorithm}"
+            )
+            if strict:
+                raise InvalidKeyError(message)
+            warnings.warn(message, InsecureKeyLengthWarning, stacklevel=3)
+    return secrets

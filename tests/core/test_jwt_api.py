@@ -1,0 +1,260 @@
+"""core.jwt encode/decode: python-jose's API, byte layout and error classes, hardened decoding."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core import jwt
+from core.errors import LeancoreError
+from core.jwt import (
+    JWT,
+    EncodeError,
+    InvalidAlgorithmError,
+    InvalidKeyError,
+    InvalidSignatureError,
+    JWTError,
+    MalformedTokenError,
+    TokenTooLargeError,
+    UnsupportedCriticalHeaderError,
+)
+
+KEY = "s" * 64
+NOW = 1_700_000_000
+codec = JWT(clock=lambda: NOW)
+
+
+def b64(obj: Any) -> str:
+    raw = obj if isinstance(obj, bytes) else json.dumps(obj).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def forge(header: dict[str, Any], claims: dict[str, Any], key: str = KEY) -> str:
+    """A correctly HS256-signed token with an arbitrary header (for header-policy tests)."""
+    import hashlib
+    import hmac
+
+    signing_input = f"{b64(header)}.{b64(claims)}".encode()
+    return f"{signing_input.decode()}.{b64(hmac.new(key.encode(), signing_input, hashlib.sha256).digest())}"
+
+
+def test_signatures_match_python_jose() -> None:
+    """encode/decode keep python-jose 3.5.0's parameter names and defaults."""
+    import inspect
+
+    assert str(inspect.signature(jwt.encode)) == (
+        "(claims: 'Mapping[str, Any]', key: 'Any', algorithm: 'str' = 'HS256', "
+        "headers: 'Mapping[str, Any] | None' = None, access_token: 'str | None' = None) -> 'str'"
+    )
+    params = list(inspect.signature(jwt.decode).parameters)
+    assert params == ["token", "key", "algorithms", "options", "audience", "issuer", "subject", "access_token"]
+
+
+@pytest.mark.parametrize("alg", ["HS256", "HS384", "HS512"])
+def test_roundtrip_each_algorithm(alg: str) -> None:
+    """Each HMAC algorithm signs and verifies, and the header names it."""
+    token = codec.encode({"sub": "1"}, KEY, algorithm=alg)
+    assert codec.get_unverified_header(token) == {"alg": alg, "typ": "JWT"}
+    assert codec.decode(token, KEY, algorithms=[alg]) == {"sub": "1"}
+
+
+def test_datetimes_become_integer_seconds_and_claims_are_not_mutated() -> None:
+    """datetime exp/iat/nbf are encoded as UTC seconds (naive = UTC) and the caller's dict is left alone."""
+    aware = datetime(2030, 1, 1, 1, tzinfo=timezone(timedelta(hours=1)))
+    claims = {"exp": aware, "iat": datetime(2020, 1, 1), "other": 1}
+    snapshot = dict(claims)
+    token = codec.encode(claims, KEY, access_token="at")
+    assert claims == snapshot
+    decoded = codec.get_unverified_claims(token)
+    assert decoded["exp"] == 1893456000
+    assert decoded["iat"] == 1577836800
+
+
+def test_headers_are_merged_but_cannot_change_alg() -> None:
+    """Extra headers are added (sorted); an 'alg' header that disagrees with the algorithm is refused."""
+    token = codec.encode({}, KEY, headers={"kid": "k1", "typ": "at+jwt"})
+    assert codec.get_unverified_header(token) == {"alg": "HS256", "kid": "k1", "typ": "at+jwt"}
+    with pytest.raises(EncodeError):
+        codec.encode({}, KEY, headers={"alg": "none"})
+
+
+@pytest.mark.parametrize(
+    ("claims", "key", "alg"),
+    [
+        ({"a": float("nan")}, KEY, "HS256"),
+        ({"a": object()}, KEY, "HS256"),
+        ("not a mapping", KEY, "HS256"),
+        ({}, KEY, "RS256"),
+        ({}, KEY, "none"),
+        ({}, {"keys": [{"kty": "oct", "k": b64(b"k" * 32)}, {"kty": "oct", "k": b64(b"j" * 32)}]}, "HS256"),
+    ],
+)
+def test_encode_errors_are_jwt_errors(claims: Any, key: Any, alg: str) -> None:
+    """Unserialisable claims, non-HMAC algorithms and ambiguous key sets raise JWTError subclasses."""
+    with pytest.raises(JWTError):
+        codec.encode(claims, key, algorithm=alg)
+
+
+@pytest.mark.parametrize("alg", ["none", "None", "RS256", "ES256", "PS256", "HS1", "", None, 5])
+def test_non_hmac_algorithms_are_rejected_even_without_signature_verification(alg: Any) -> None:
+    """alg none / asymmetric / junk is refused whatever options say, including verify_signature=False."""
+    token = forge({"alg": alg, "typ": "JWT"}, {"a": 1})
+    for options in (None, {"verify_signature": False}):
+        with pytest.raises(InvalidAlgorithmError):
+            codec.decode(token, KEY, options=options)
+
+
+def test_algorithms_string_is_one_name_not_a_substring_set() -> None:
+    """algorithms='HS256,HS512' allows neither (it is one unknown name); 'HS256' allows HS256."""
+    token = codec.encode({}, KEY)
+    assert codec.decode(token, KEY, algorithms="HS256") == {}
+    with pytest.raises(InvalidAlgorithmError):
+        codec.decode(token, KEY, algorithms="HS256,HS512")
+    with pytest.raises(InvalidAlgorithmError):
+        codec.decode(token, KEY, algorithms=["HS512"])
+
+
+def test_crit_header_is_rejected() -> None:
+    """A header with crit is refused: no extension is understood (RFC 7515 §4.1.11)."""
+    with pytest.raises(UnsupportedCriticalHeaderError):
+        codec.decode(forge({"alg": "HS256", "crit": ["exp"], "exp": 1}, {}), KEY)
+
+
+def test_wrong_key_and_key_sets() -> None:
+    """A wrong key fails; a key list or JWK Set verifies when any member matches."""
+    token = codec.encode({"a": 1}, KEY)
+    with pytest.raises(InvalidSignatureError):
+        codec.decode(token, "t" * 64)
+    assert codec.decode(token, ["t" * 64, KEY]) == {"a": 1}
+    jwk = {"kty": "oct", "k": base64.urlsafe_b64encode(KEY.encode()).rstrip(b"=").decode()}
+    assert codec.decode(token, {"keys": [{"kty": "oct", "k": b64(b"t" * 64)}, jwk]}) == {"a": 1}
+
+
+def test_verify_signature_false_still_checks_claims() -> None:
+    """With verify_signature=False any key passes but claims are still validated (python-jose semantics)."""
+    token = codec.encode({"exp": NOW - 1}, KEY)
+    with pytest.raises(jwt.ExpiredSignatureError):
+        codec.decode(token, "wrong" * 10, options={"verify_signature": False})
+    assert codec.decode(codec.encode({"a": 1}, KEY), None, options={"verify_signature": False}) == {"a": 1}
+
+
+def test_token_cap_applies_before_decoding() -> None:
+    """Tokens over max_token_bytes are refused with TokenTooLargeError; the cap is configurable."""
+    token = codec.encode({"pad": "x" * 200}, KEY)
+    small = JWT(max_token_bytes=100, clock=lambda: NOW)
+    with pytest.raises(TokenTooLargeError):
+        small.decode(token, KEY)
+    with pytest.raises(TokenTooLargeError):
+        small.decode(token.encode(), KEY)
+    assert jwt.DEFAULT_MAX_TOKEN_BYTES == 16 * 1024
+    with pytest.raises(TokenTooLargeError):
+        jwt.decode("a" * (16 * 1024 + 1), KEY)
+
+
+def test_strict_key_length_refuses_short_keys() -> None:
+    """JWT(strict_key_length=True) turns the short-key warning into InvalidKeyError on encode and decode."""
+    strict = JWT(strict_key_length=True)
+    with pytest.raises(InvalidKeyError):
+        strict.encode({}, "short")
+    with pytest.warns(jwt.InsecureKeyLengthWarning):
+        token = jwt.encode({}, "short")
+    with pytest.raises(InvalidKeyError):
+        strict.decode(token, "short")
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "",
+        ".",
+        "..",
+        "a.b",
+        "a.b.c.d",
+        "eyJhbGciOiJIUzI1NiJ9=.e30.AAAA",
+        "ééé.e30.AAAA",
+        "\ud800.a.b",
+        b"\xff\xfe.a.b",
+        None,
+        123,
+        ["a", "b", "c"],
+    ],
+)
+def test_malformed_tokens_raise_jwt_errors(token: Any) -> None:
+    """Wrong segment counts, bad encodings, non-ASCII and non-string tokens raise JWTError subclasses."""
+    with pytest.raises(JWTError):
+        codec.decode(token, KEY)
+    with pytest.raises(MalformedTokenError):
+        codec.get_unverified_header(token)
+
+
+def test_empty_signature_is_an_invalid_signature() -> None:
+    """A well-formed token whose signature segment is empty fails verification."""
+    with pytest.raises(InvalidSignatureError):
+        codec.decode("eyJhbGciOiJIUzI1NiJ9.e30.", KEY)
+
+
+def test_every_error_is_a_value_error_with_a_code() -> None:
+    """All JWT exceptions share the leancore root, subclass ValueError, and carry a distinct stable code."""
+    classes = [getattr(jwt, n) for n in jwt.__all__ if isinstance(getattr(jwt, n), type)]
+    errors = [c for c in classes if issubclass(c, Exception) and not issubclass(c, Warning)]
+    assert all(issubclass(c, LeancoreError) and issubclass(c, ValueError) for c in errors)
+    codes = [c.code for c in errors]
+    assert len(codes) == len(set(codes))
+
+
+# -- fuzz: whatever the input, decode raises only JWTError --------------------------------------------------------
+
+FUZZ_EXAMPLES = 10_000 if os.environ.get("CI") == "true" else 1_000
+
+segment = st.one_of(
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/.", max_size=40),
+    st.builds(lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode(), st.binary(max_size=60)),
+    st.builds(b64, st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=5),
+                                lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=3), c, max_size=3),
+                                max_leaves=8)),
+    st.builds(b64, st.fixed_dictionaries({"alg": st.sampled_from(["HS256", "none", "RS256", "HS512"])},
+                                         optional={"crit": st.just(["x"]), "typ": st.just("JWT")})),
+)
+tokens = st.one_of(
+    st.builds(".".join, st.lists(segment, min_size=0, max_size=5)),
+    st.binary(max_size=200),
+    st.text(max_size=200),
+    st.none() | st.integers() | st.floats() | st.lists(st.integers(), max_size=3),
+)
+fuzz_options = st.none() | st.fixed_dictionaries(
+    {}, optional={"verify_signature": st.booleans(), "leeway": st.integers(-5, 5) | st.text(max_size=2),
+                  "require_exp": st.booleans(), "verify_aud": st.booleans()})
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
+@given(token=tokens, options=fuzz_options, algorithms=st.none() | st.just("HS256") | st.just(["HS256", "HS512"]),
+       audience=st.none() | st.text(max_size=3) | st.integers())
+def test_decode_raises_only_jwt_errors(token: Any, options: Any, algorithms: Any, audience: Any) -> None:
+    """For generated tokens of every shape, decode either returns a dict or raises a JWTError subclass."""
+    try:
+        result = codec.decode(token, KEY, algorithms=algorithms, options=options, audience=audience)
+    except JWTError:
+        return
+    assert isinstance(result, dict)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "a" * 1_000_000,
+        "eyJhbGciOiJIUzI1NiJ9." + "A" * 1_000_000 + ".AAAA",
+        b64(b"[" * 5000 + b"]" * 5000) + ".e30.AAAA",
+        forge({"alg": "HS256"}, {}).encode() + b"\x00",
+    ],
+)
+def test_pathological_tokens_raise_jwt_errors(token: Any) -> None:
+    """1 MB strings, deeply nested JSON and trailing NULs raise JWTError subclasses, never anything else."""
+    with pytest.raises(JWTError):
+        codec.decode(token, KEY)

@@ -1,0 +1,151 @@
+"""core.jwt claim validation: python-jose's options and order, with the hardened checks pinned."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from core.jwt import (
+    DEFAULT_OPTIONS,
+    JWT,
+    ExpiredSignatureError,
+    ImmatureSignatureError,
+    InvalidAccessTokenHashError,
+    InvalidAudienceError,
+    InvalidClaimTypeError,
+    InvalidIssuerError,
+    InvalidSubjectError,
+    JWTClaimsError,
+    JWTError,
+    MissingRequiredClaimError,
+)
+
+KEY = "s" * 32
+NOW = 1_700_000_000
+codec = JWT(clock=lambda: NOW)
+
+
+def roundtrip(claims: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    return codec.decode(codec.encode(claims, KEY), KEY, algorithms=["HS256"], **kwargs)
+
+
+def test_default_options_are_python_joses() -> None:
+    """The option names and defaults are exactly python-jose 3.5.0's."""
+    verify = ["signature", "aud", "iat", "exp", "nbf", "iss", "sub", "jti", "at_hash"]
+    expected = {f"verify_{c}": True for c in verify} | {f"require_{c}": False for c in verify[1:]} | {"leeway": 0}
+    assert dict(DEFAULT_OPTIONS) == expected
+
+
+@pytest.mark.parametrize(("exp", "valid"), [(NOW + 1, True), (NOW, False), (NOW - 1, False), (NOW + 0.5, True)])
+def test_exp_at_now_is_expired(exp: float, valid: bool) -> None:
+    """A token is expired on or after exp (RFC 7519 §4.1.4): exp == now is rejected."""
+    if valid:
+        assert roundtrip({"exp": exp})["exp"] == exp
+    else:
+        with pytest.raises(ExpiredSignatureError):
+            roundtrip({"exp": exp})
+
+
+@pytest.mark.parametrize("leeway", [10, 10.0, timedelta(seconds=10)])
+def test_leeway_as_int_float_or_timedelta(leeway: Any) -> None:
+    """leeway widens both exp and nbf by the same number of seconds, in any accepted form."""
+    assert roundtrip({"exp": NOW - 5, "nbf": NOW + 5}, options={"leeway": leeway})
+    with pytest.raises(ExpiredSignatureError):
+        roundtrip({"exp": NOW - 10}, options={"leeway": leeway})
+
+
+@pytest.mark.parametrize("leeway", ["10", None, True, float("inf"), [1]])
+def test_bad_leeway_is_a_jwt_error(leeway: Any) -> None:
+    """A leeway that is not a finite number or a timedelta raises JWTError, not TypeError."""
+    with pytest.raises(JWTError):
+        roundtrip({}, options={"leeway": leeway})
+
+
+def test_nbf_in_future_is_immature() -> None:
+    """nbf after now is rejected with a JWTClaimsError subclass; nbf == now passes."""
+    assert roundtrip({"nbf": NOW})
+    with pytest.raises(ImmatureSignatureError):
+        roundtrip({"nbf": NOW + 1})
+    assert issubclass(ImmatureSignatureError, JWTClaimsError)
+
+
+@pytest.mark.parametrize("claim", ["exp", "nbf", "iat"])
+@pytest.mark.parametrize("value", [None, [1], True, "1700000000", {"a": 1}, 1e300, -1e300, 2**70])
+def test_time_claims_of_wrong_type_or_range(claim: str, value: Any) -> None:
+    """exp/nbf/iat that are null, bool, string, list, object or out of range raise JWTClaimsError."""
+    with pytest.raises(InvalidClaimTypeError):
+        roundtrip({claim: value})
+
+
+def test_time_claims_not_checked_when_verification_is_off() -> None:
+    """verify_exp/verify_nbf/verify_iat False skip those checks, as in python-jose."""
+    options = {"verify_exp": False, "verify_nbf": False, "verify_iat": False}
+    assert roundtrip({"exp": NOW - 100, "nbf": NOW + 100, "iat": "x"}, options=options)
+
+
+def test_audience_rules() -> None:
+    """aud must contain the expected audience; aud without audience, bad formats and list audiences fail."""
+    assert roundtrip({"aud": "api"}, audience="api")
+    assert roundtrip({"aud": ["x", "api"]}, audience="api")
+    for claims, audience in [({"aud": "api"}, None), ({"aud": "x"}, "api"), ({"aud": 1}, "api"),
+                             ({"aud": ["api", 1]}, "api"), ({"aud": []}, "api")]:
+        with pytest.raises(InvalidAudienceError):
+            roundtrip(claims, audience=audience)
+    with pytest.raises(JWTError, match="audience must be a string"):
+        roundtrip({"aud": "api"}, audience=["api"])
+
+
+def test_expected_audience_missing_from_token_is_rejected() -> None:
+    """When the caller expects an audience, a token without aud fails (python-jose accepts it)."""
+    with pytest.raises(InvalidAudienceError):
+        roundtrip({}, audience="api")
+
+
+def test_issuer_rules() -> None:
+    """iss must equal the issuer or be one of an iterable of issuers; missing iss fails when one is expected."""
+    assert roundtrip({"iss": "me"}, issuer="me")
+    assert roundtrip({"iss": "me"}, issuer=["you", "me"])
+    assert roundtrip({"iss": "anyone"})
+    for claims in [{"iss": "you"}, {}, {"iss": ["me"]}]:
+        with pytest.raises(InvalidIssuerError):
+            roundtrip(claims, issuer="me")
+    with pytest.raises(JWTError):
+        roundtrip({"iss": "me"}, issuer=5)  # type: ignore[arg-type]
+
+
+def test_subject_rules() -> None:
+    """sub must be a string and equal the expected subject; missing sub fails when one is expected."""
+    assert roundtrip({"sub": "42"}, subject="42")
+    for claims, subject in [({"sub": 42}, None), ({"sub": "41"}, "42"), ({}, "42")]:
+        with pytest.raises(InvalidSubjectError):
+            roundtrip(claims, subject=subject)
+
+
+def test_jti_must_be_a_string() -> None:
+    """A non-string jti is a claims error."""
+    assert roundtrip({"jti": "abc"})
+    with pytest.raises(InvalidClaimTypeError):
+        roundtrip({"jti": 1})
+
+
+def test_at_hash() -> None:
+    """at_hash is computed on encode and must match the access token on decode."""
+    token = codec.encode({"a": 1}, KEY, access_token="opaque")
+    assert "at_hash" in codec.get_unverified_claims(token)
+    assert codec.decode(token, KEY, access_token="opaque")
+    for access_token in [None, "other", b"opaque"]:
+        with pytest.raises(InvalidAccessTokenHashError):
+            codec.decode(token, KEY, access_token=access_token)  # type: ignore[arg-type]
+
+
+def test_required_claims_and_caller_options_untouched() -> None:
+    """require_<claim> makes a missing claim a MissingRequiredClaimError; the options dict is not mutated."""
+    options = {"require_exp": True, "require_custom": True, "verify_exp": False}
+    snapshot = dict(options)
+    with pytest.raises(MissingRequiredClaimError, match='"exp"'):
+        roundtrip({"custom": 1}, options=options)
+    with pytest.raises(ExpiredSignatureError):  # required => verified, even with verify_exp False
+        roundtrip({"custom": 1, "exp": NOW - 1}, options=options)
+    assert options == snapshot
