@@ -12,7 +12,7 @@ import binascii
 import json
 from typing import Any
 
-from core.jwt.exceptions import MalformedTokenError
+from core.jwt.exceptions import InvalidClaimTypeError, MalformedTokenError
 
 _b64encode = base64.urlsafe_b64encode
 _b64decode = base64.urlsafe_b64decode
@@ -42,6 +42,20 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+class _NumberOutOfRange(ValueError):
+    pass
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (_INF, -_INF):  # 1e999 is valid JSON grammar but overflows to inf (parse_constant never sees it)
+        raise _NumberOutOfRange(f"number {text[:20]} is out of range")
+    return value
+
+
+_INF = float("inf")
+
+
 def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj = dict(pairs)
     if len(obj) != len(pairs):
@@ -51,13 +65,19 @@ def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return obj
 
 
-_decoder = json.JSONDecoder(object_pairs_hook=_unique_object, parse_constant=_refuse_constant)
+_decoder = json.JSONDecoder(
+    object_pairs_hook=_unique_object, parse_constant=_refuse_constant, parse_float=_finite_float
+)
 
 
 def json_object(data: bytes, what: str) -> dict[str, Any]:
     """Parse a segment as one JSON object: UTF-8 only, no NaN/Infinity, no duplicate member names."""
     try:
         value = _decoder.decode(data.decode("utf-8"))
+    except _NumberOutOfRange as exc:
+        # In the claims this is a value problem (e.g. exp: 1e999), reported like any out-of-range claim.
+        error = InvalidClaimTypeError if what == "payload" else MalformedTokenError
+        raise error(f"Invalid {what} string: {exc}") from exc
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise MalformedTokenError(f"Invalid {what} string: {exc}") from exc
     if not isinstance(value, dict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.jwt._codec import b64url_decode, b64url_encode, json_bytes, json_object
-from core.jwt.exceptions import MalformedTokenError
+from core.jwt.exceptions import InvalidClaimTypeError, MalformedTokenError
 
 
 @pytest.mark.parametrize("data", [b"", b"f", b"fo", b"foo", b"\xff\xfe\xfd\x00", bytes(range(256))])
@@ -56,6 +56,14 @@ def test_json_that_is_not_one_clean_object_is_rejected(text: bytes) -> None:
     """NaN/Infinity, duplicate names, non-objects, invalid UTF-8 and runaway nesting all raise MalformedTokenError."""
     with pytest.raises(MalformedTokenError):
         json_object(text, "payload")
+
+
+def test_overflowing_numbers_are_claim_errors_in_the_payload_only() -> None:
+    """1e999 (valid JSON grammar, infinite as a float) is a claims error in the payload, malformed in a header."""
+    with pytest.raises(InvalidClaimTypeError):
+        json_object(b'{"exp": 1e999}', "payload")
+    with pytest.raises(MalformedTokenError):
+        json_object(b'{"x": -1e999}', "header")
 
 
 def test_json_serialisation_matches_python_jose_layout() -> None:
