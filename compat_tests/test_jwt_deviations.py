@@ -231,7 +231,8 @@ def test_encode_refuses_nan_and_alg_override_and_does_not_mutate() -> None:
         CORE.encode({"a": 1}, KEY, headers={"alg": "none"})
     claims = {"exp": datetime(2030, 1, 1)}
     jose_jwt.encode(claims, KEY, access_token="t")
-    assert set(claims) == {"exp", "at_hash"} and isinstance(claims["exp"], int)
+    assert set(claims) == {"exp", "at_hash"}
+    assert isinstance(claims["exp"], int)
     claims = {"exp": datetime(2030, 1, 1)}
     CORE.encode(claims, KEY, access_token="t")
     assert claims == {"exp": datetime(2030, 1, 1)}
