@@ -15,10 +15,11 @@ from collections.abc import Sequence
 
 
 def child_cpu_ms(argv: Sequence[str], env: dict[str, str] | None = None) -> float:
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
+    with subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as proc:
+        assert proc.stderr is not None
+        err = proc.stderr.read().decode()  # drained before waiting so a chatty child cannot block on the pipe
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError(f"{argv!r} exited {proc.returncode}: {err}")
     return (usage.ru_utime + usage.ru_stime) * 1000.0

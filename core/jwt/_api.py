@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import hmac
 import time
 from calendar import timegm
@@ -30,6 +32,8 @@ from core.jwt.exceptions import (
 # Only HMAC: leancore has no asymmetric keys, so "none" and RS*/ES*/PS* are refused whatever the options say.
 ALGORITHMS = ("HS256", "HS384", "HS512")
 _DIGEST_NAME = {"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}
+
+_DEFAULT_HEADERS = {alg: b64url_encode(json_bytes({"typ": "JWT", "alg": alg}, sort_keys=True)) for alg in ALGORITHMS}
 
 # joserfc-style cap applied before any base64 or JSON work; a bearer token in a header is rarely over 1 KiB.
 DEFAULT_MAX_TOKEN_BYTES = 16 * 1024
@@ -70,26 +74,23 @@ class JWT:
             raise InvalidAlgorithmError(f"Algorithm {algorithm} not supported.")
         if not isinstance(claims, Mapping):
             raise EncodeError("claims must be a mapping")
-        payload = dict(claims)
+        payload: Mapping[str, Any] = claims
         for name in ("exp", "iat", "nbf"):
-            value = payload.get(name)
+            value = claims.get(name)
             if isinstance(value, datetime):
                 # python-jose: utctimetuple() treats a naive datetime as UTC and converts an aware one.
-                payload[name] = timegm(value.utctimetuple())
+                payload = {**payload, name: timegm(value.utctimetuple())}  # a copy: never mutate the caller's
         if access_token:
-            payload["at_hash"] = access_token_hash(access_token, algorithm)
+            payload = {**payload, "at_hash": access_token_hash(access_token, algorithm)}
 
-        header: dict[str, Any] = {"typ": "JWT", "alg": algorithm}
-        if headers:
-            if headers.get("alg", algorithm) != algorithm:
-                raise EncodeError("headers['alg'] conflicts with the signing algorithm")
-            header.update(headers)
+        if headers and headers.get("alg", algorithm) != algorithm:
+            raise EncodeError("headers['alg'] conflicts with the signing algorithm")
         try:
-            signing_input = (
-                b64url_encode(json_bytes(header, sort_keys=True))
-                + b"."
-                + b64url_encode(json_bytes(payload, sort_keys=False))
-            )
+            if headers:
+                encoded_header = b64url_encode(json_bytes({"typ": "JWT", "alg": algorithm, **headers}, sort_keys=True))
+            else:
+                encoded_header = _DEFAULT_HEADERS[algorithm]
+            signing_input = encoded_header + b"." + b64url_encode(json_bytes(payload, sort_keys=False))
         except (TypeError, ValueError, RecursionError) as exc:
             raise EncodeError(f"Cannot serialise the token as JSON: {exc}") from exc
 
@@ -101,7 +102,7 @@ class JWT:
 
     # -- decoding ---------------------------------------------------------------------------------------------
 
-    def _split(self, token: Any) -> tuple[dict[str, Any], bytes, bytes, bytes]:
+    def _split(self, token: Any) -> tuple[Mapping[str, Any], bytes, bytes, bytes]:
         """Cap, split and decode a compact token: (header, payload bytes, signing input, signature)."""
         if isinstance(token, str):
             if len(token) > self.max_token_bytes:
@@ -119,7 +120,7 @@ class JWT:
         parts = raw.split(b".")
         if len(parts) != 3:
             raise MalformedTokenError(f"Token must have 3 segments, not {len(parts)}")
-        header = json_object(b64url_decode(parts[0], "header"), "header")
+        header = _parse_header(parts[0])
         payload = b64url_decode(parts[1], "payload")
         signature = b64url_decode(parts[2], "crypto")
         return header, payload, raw[: len(parts[0]) + 1 + len(parts[1])], signature
@@ -138,8 +139,8 @@ class JWT:
         """Verify the signature, then the registered claims; return the claims. Raises only ``JWTError``s."""
         header, payload, signing_input, signature = self._split(token)
         algorithm = _checked_algorithm(header, algorithms)
-        opts = merge_options(options)
-        if opts.get("verify_signature", True):
+        opts = merge_options(options) if options else None
+        if opts is None or opts.get("verify_signature", True):
             secrets = resolve_keys(key, algorithm, strict=self.strict_key_length)
             digest = _DIGEST_NAME[algorithm]
             # Every key is tried (no early exit) so timing does not reveal which key of a set matched.
@@ -163,11 +164,20 @@ class JWT:
 
     def get_unverified_header(self, token: str | bytes) -> dict[str, Any]:
         """The header, parsed as strictly as ``decode`` does but without any verification."""
-        return self._split(token)[0]
+        return copy.deepcopy(dict(self._split(token)[0]))  # the parsed header is shared through the cache
 
     def get_unverified_claims(self, token: str | bytes) -> dict[str, Any]:
         """The claims, parsed as strictly as ``decode`` does but without any verification."""
         return json_object(self._split(token)[1], "payload")
+
+
+@functools.lru_cache(maxsize=32)
+def _parse_header(segment: bytes) -> Mapping[str, Any]:
+    """Headers repeat across tokens (same alg/typ/kid), so their parse is memoised; treat the result as read-only.
+
+    Errors are not cached (lru_cache does not store exceptions), and the cache is bounded.
+    """
+    return json_object(b64url_decode(segment, "header"), "header")
 
 
 def _checked_algorithm(header: Mapping[str, Any], algorithms: str | Iterable[str] | None) -> str:

@@ -63,6 +63,13 @@ def merge_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
     return merged
 
 
+_ALL_CHECKS = {k: v for k, v in DEFAULT_OPTIONS.items() if k.startswith("verify_")}
+
+
+def required_claims(options: Mapping[str, Any]) -> list[str]:
+    return [k[len("require_") :] for k, v in options.items() if v and isinstance(k, str) and k.startswith("require_")]
+
+
 def leeway_seconds(leeway: Any) -> float:
     if isinstance(leeway, timedelta):
         return leeway.total_seconds()
@@ -117,7 +124,7 @@ def _validate_aud(claims: Mapping[str, Any], audience: str | None) -> None:
     audiences = claims["aud"]
     if isinstance(audiences, str):
         audiences = [audiences]
-    if not isinstance(audiences, list) or any(not isinstance(a, str) for a in audiences):
+    if not isinstance(audiences, list) or not all(isinstance(a, str) for a in audiences):
         raise InvalidAudienceError("Invalid claim format in token")
     if audience not in audiences:
         raise InvalidAudienceError("Invalid audience")
@@ -169,7 +176,7 @@ def _validate_at_hash(claims: Mapping[str, Any], access_token: str | None, algor
 def validate_claims(
     claims: Mapping[str, Any],
     *,
-    options: dict[str, Any],
+    options: dict[str, Any] | None,
     now: int,
     algorithm: str,
     audience: str | None,
@@ -177,13 +184,20 @@ def validate_claims(
     subject: str | None,
     access_token: str | None,
 ) -> None:
-    """Run every enabled check in python-jose's order; ``options`` is the private merged copy."""
-    leeway = leeway_seconds(options.get("leeway", 0))
-    for name in [k for k, v in options.items() if k.startswith("require_") and v]:
-        claim = name[len("require_") :]
-        if claim not in claims:
-            raise MissingRequiredClaimError(claim)
-        options["verify_" + claim] = True  # a required claim is also verified (python-jose semantics)
+    """Run every enabled check in python-jose's order.
+
+    ``options`` is the private merged copy (mutated: required claims are also verified), or None for python-jose's
+    defaults — the common case, kept free of option bookkeeping because it runs on every request.
+    """
+    if options is None:
+        options = _ALL_CHECKS
+        leeway = 0.0
+    else:
+        leeway = leeway_seconds(options.get("leeway", 0))
+        for claim in required_claims(options):
+            if claim not in claims:
+                raise MissingRequiredClaimError(claim)
+            options["verify_" + claim] = True  # a required claim is also verified (python-jose semantics)
 
     if audience is not None and not isinstance(audience, str):
         raise JWTError("audience must be a string or None")

@@ -7,35 +7,44 @@ only in its single canonical form (RFC 7515 §2: unpadded base64url), checked by
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
+import re
 from typing import Any
 
 from core.jwt.exceptions import InvalidClaimTypeError, MalformedTokenError
 
-_b64encode = base64.urlsafe_b64encode
-_b64decode = base64.urlsafe_b64decode
 _PADDING = (b"", b"", b"==", b"=")
+_URLSAFE_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
+_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_SEGMENT = re.compile(rb"[A-Za-z0-9_-]*")
+# With 2 or 3 characters in the last quantum, the final character carries 4 or 2 unused bits that a canonical
+# encoder leaves zero; these are the only characters allowed there.
+_CANONICAL_LAST = {2: frozenset(_ALPHABET[::16]), 3: frozenset(_ALPHABET[::4])}
+
+
+_STANDARD_TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
 def b64url_encode(data: bytes) -> bytes:
-    return _b64encode(data).rstrip(b"=")
+    return binascii.b2a_base64(data, newline=False).translate(_STANDARD_TO_URLSAFE).rstrip(b"=")
 
 
 def b64url_decode(segment: bytes, what: str) -> bytes:
-    """Decode an unpadded base64url segment, refusing every non-canonical spelling."""
+    """Decode an unpadded base64url segment, refusing every non-canonical spelling.
+
+    Alphabet and length are checked up front and the unused trailing bits must be zero, which together make
+    the spelling unique without re-encoding (this sits on the hot path of every request).
+    """
     remainder = len(segment) % 4
-    if remainder == 1:
-        raise MalformedTokenError(f"Invalid {what} encoding: impossible base64url length")
-    try:
-        data = _b64decode(segment + _PADDING[remainder])
-    except (binascii.Error, ValueError) as exc:
-        raise MalformedTokenError(f"Invalid {what} encoding") from exc
-    # Re-encoding catches what the decoder forgives: '=', '+', '/', junk characters, non-zero trailing bits.
-    if _b64encode(data).rstrip(b"=") != segment:
+    if remainder == 1 or _SEGMENT.fullmatch(segment) is None:
         raise MalformedTokenError(f"Invalid {what} encoding: not canonical base64url")
-    return data
+    if remainder and segment[-1] not in _CANONICAL_LAST[remainder]:
+        raise MalformedTokenError(f"Invalid {what} encoding: non-zero trailing bits")
+    try:
+        return binascii.a2b_base64(segment.translate(_URLSAFE_TO_STANDARD) + _PADDING[remainder])
+    except binascii.Error as exc:  # unreachable after the checks above; kept so no binascii.Error can escape
+        raise MalformedTokenError(f"Invalid {what} encoding") from exc
 
 
 def _refuse_constant(name: str) -> Any:
@@ -85,6 +94,12 @@ def json_object(data: bytes, what: str) -> dict[str, Any]:
     return value
 
 
+# Built once: json.dumps() with keyword arguments constructs a new encoder on every call.
+_ENCODERS = {
+    sort: json.JSONEncoder(separators=(",", ":"), sort_keys=sort, allow_nan=False) for sort in (False, True)
+}
+
+
 def json_bytes(value: Any, *, sort_keys: bool) -> bytes:
     """Serialise exactly as python-jose does (compact separators, ASCII escapes) but refuse NaN/Infinity."""
-    return json.dumps(value, separators=(",", ":"), sort_keys=sort_keys, allow_nan=False).encode("utf-8")
+    return _ENCODERS[sort_keys].encode(value).encode("utf-8")

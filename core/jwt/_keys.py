@@ -8,6 +8,7 @@ would become a key set): a string is always the secret itself.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from collections.abc import Mapping
@@ -31,7 +32,9 @@ _SSH_FORMATS = (b"ssh-ed25519", b"ssh-rsa", b"ssh-dss", b"ecdsa-sha2-nistp256", 
 _SSH_CERT = re.compile(rb"\A(\S+)-cert-v01@openssh\.com[ \t]+\S")
 
 
+@functools.lru_cache(maxsize=64)
 def _secret_bytes(key: str | bytes) -> bytes:
+    """The secret for a str/bytes key, vetted once per distinct key (the PEM scan is the costly part)."""
     secret = key.encode("utf-8") if isinstance(key, str) else bytes(key)
     if _PEM.search(secret) or any(fmt in secret for fmt in _SSH_FORMATS) or _SSH_CERT.match(secret):
         raise InvalidKeyError(
