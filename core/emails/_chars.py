@@ -80,6 +80,8 @@ def check_unsafe_chars(s: str, allow_space: bool = False) -> None:
         return
     bad: set[str] = set()
     for i, c in enumerate(s):
+        if "!" <= c <= "~":  # printable ASCII other than space: punctuation, symbols, letters, digits
+            continue
         category = unicodedata.category(c)
         major = category[0]
         if major in "LNPS":

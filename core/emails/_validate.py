@@ -79,6 +79,8 @@ def _check_length(original: str, normalized: str, ascii_form: str) -> None:
     # Checked in UTF-8 octets (SMTPUTF8 counts octets) on the input, the normalised form and the ASCII form.
     for addr, reason in ((original, None), (normalized, "after normalization"),
                          (ascii_form, "when the part after the @-sign is converted to IDNA ASCII")):
+        if len(addr) * 4 <= EMAIL_MAX_LENGTH:  # UTF-8 needs at most 4 octets per code point
+            continue
         octets = len(addr.encode("utf-8", "surrogatepass"))
         diff = octets - EMAIL_MAX_LENGTH
         if diff <= 0:
