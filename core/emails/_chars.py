@@ -48,10 +48,7 @@ def is_ascii_hostname(domain: str) -> bool:
     """RFC 952 / RFC 1123 2.1: ASCII labels of letters, digits and inner hyphens, separated by single dots."""
     if not HOSTNAME_CHARS.issuperset(domain):
         return False
-    for label in domain.split("."):
-        if not label or label[0] == "-" or label[-1] == "-":
-            return False
-    return True
+    return all(label and label[0] != "-" and label[-1] != "-" for label in domain.split("."))
 
 
 def display(c: str) -> str:

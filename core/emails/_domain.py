@@ -82,23 +82,31 @@ def validate_domain_name(domain: str) -> tuple[str, str]:
 
     # A-labels this call made from checked U-labels; their round trip below is known to give the same labels.
     made: dict[str, str] = {}
-    if is_ascii_hostname(domain):
-        ascii_domain = domain
-    else:
-        try:
-            ascii_labels = []
-            for label in domain.split("."):
-                ascii_labels.append(_idna.alabel(label))
-                if not label.isascii():
-                    made[ascii_labels[-1]] = label
-            ascii_domain = ".".join(ascii_labels)
-        except _idna.IdnaError as exc:
-            raise EmailNotValidError(f"The part after the @-sign is invalid ({exc}).") from exc
-        if not is_ascii_hostname(ascii_domain):
-            raise EmailNotValidError(
-                "The email address contains invalid characters after the @-sign after IDNA encoding."
-            )
+    ascii_domain = domain if is_ascii_hostname(domain) else _to_ascii(domain, made)
+    _check_ascii_domain(ascii_domain, original)
+    if "xn--" not in ascii_domain:
+        return ascii_domain, ascii_domain
+    return _unicode_form(ascii_domain, made), ascii_domain
 
+
+def _to_ascii(domain: str, made: dict[str, str]) -> str:
+    """IDNA A-labels of a mapped domain, recording in ``made`` which U-label each new A-label came from."""
+    try:
+        ascii_labels = []
+        for label in domain.split("."):
+            ascii_labels.append(_idna.alabel(label))
+            if not label.isascii():
+                made[ascii_labels[-1]] = label
+        ascii_domain = ".".join(ascii_labels)
+    except _idna.IdnaError as exc:
+        raise EmailNotValidError(f"The part after the @-sign is invalid ({exc}).") from exc
+    if not is_ascii_hostname(ascii_domain):
+        raise EmailNotValidError("The email address contains invalid characters after the @-sign after IDNA encoding.")
+    return ascii_domain
+
+
+def _check_ascii_domain(ascii_domain: str, original: str) -> None:
+    """Length limits, a dot, a letter-final TLD, and no special-use name."""
     if len(ascii_domain) > DOMAIN_MAX_LENGTH:
         if ascii_domain == original:
             reason = length_reason(ascii_domain, DOMAIN_MAX_LENGTH)
@@ -120,9 +128,6 @@ def validate_domain_name(domain: str) -> tuple[str, str]:
         raise EmailNotValidError("The part after the @-sign is not valid. It is not within a valid top-level domain.")
     if ascii_domain in SPECIAL_USE_DOMAINS or ascii_domain.endswith(_SPECIAL_USE_SUFFIXES):
         raise EmailNotValidError(_SPECIAL_USE_MESSAGE)
-    if "xn--" not in ascii_domain:
-        return ascii_domain, ascii_domain
-    return _unicode_form(ascii_domain, made), ascii_domain
 
 
 def _unicode_form(ascii_domain: str, made: dict[str, str]) -> str:

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import unicodedata
 
-_NFC = "NFC"
-_NFKC = "NFKC"
 _ACE_PREFIX = "xn--"
 # RFC 1035 2.3.1: 63 octets per label.
 _MAX_LABEL = 63
@@ -71,7 +69,7 @@ def _map_char(c: str) -> str:
         return ""
     if c in _SPECIAL_MAPPINGS:
         return _SPECIAL_MAPPINGS[c]
-    return unicodedata.normalize(_NFKC, unicodedata.normalize(_NFKC, c).casefold())
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", c).casefold())
 
 
 def uts46_remap(domain: str) -> str:
@@ -91,7 +89,7 @@ def uts46_remap(domain: str) -> str:
                 _MAP_CACHE.clear()
             mapped = _MAP_CACHE[c] = _map_char(c)
         out.append(mapped)
-    return unicodedata.normalize(_NFC, "".join(out))
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 # RFC 5892 section 2.6 exceptions (F).
@@ -130,7 +128,7 @@ def _derive_class(c: str) -> str:
     if category not in _LETTER_DIGITS or _ignored(c) or any(lo <= cp <= hi for lo, hi in _DISALLOWED_RANGES):
         return "DISALLOWED"
     # RFC 5892 section 2.2 Unstable (B): changed by NFKC_Casefold.
-    if unicodedata.normalize(_NFKC, unicodedata.normalize(_NFKC, c).casefold()) != c:
+    if unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", c).casefold()) != c:
         return "DISALLOWED"
     return "PVALID"
 
@@ -228,7 +226,7 @@ def check_label(label: str) -> None:
         return
     if len(label) > 254:
         raise IdnaError("Label too long")
-    if not unicodedata.is_normalized(_NFC, label):
+    if not unicodedata.is_normalized("NFC", label):
         raise IdnaError("Label must be in Normalization Form C")
     if label[2:4] == "--":
         raise IdnaError("Label has disallowed hyphens in 3rd and 4th position")
