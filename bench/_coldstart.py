@@ -18,7 +18,8 @@ def child_cpu_ms(argv: Sequence[str], env: dict[str, str] | None = None) -> floa
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
+    with proc.stderr or open(os.devnull, "rb") as stderr:  # closed: an open pipe is a ResourceWarning (an error here)
+        err = stderr.read().decode()
     if proc.returncode != 0:
         raise RuntimeError(f"{argv!r} exited {proc.returncode}: {err}")
     return (usage.ru_utime + usage.ru_stime) * 1000.0
