@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import budgets
+from bench import _report, budgets
+from bench._results import load_all
+from bench._runner import run
 
 USAGE = "usage: python -m bench run [--quick] [pytest args] | check [--strict] | report [--quick]"
 
@@ -17,8 +19,6 @@ USAGE = "usage: python -m bench run [--quick] [pytest args] | check [--strict] |
 def main(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("check", [])
     if command == "run":
-        from bench._runner import run
-
         return run(rest)
     if command == "check":
         code = budgets.main()
@@ -26,10 +26,6 @@ def main(argv: list[str]) -> int:
             return 1
         return code
     if command == "report":
-        from bench import _report
-        from bench._results import load_all
-        from bench._runner import run
-
         if not load_all():
             print("bench report: no results in .bench/ yet, measuring first (python -m bench run)", flush=True)
             code = run(rest)

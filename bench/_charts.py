@@ -11,9 +11,11 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")  # no display on CI machines
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from bench._results import Measurement  # noqa: E402
+from bench._report import OURS, timing_groups
+from bench._results import Measurement
+from bench.budgets import load_budgets
 
 OURS_COLOR, REF_COLOR, QUOTED_COLOR, LIMIT_COLOR = "#1b7f5b", "#8a8f98", "#d0d0d0", "#c0392b"
 
@@ -35,8 +37,6 @@ def _empty(out: Path, name: str, title: str, message: str) -> str:
 
 
 def timings(results: dict[str, Measurement], out: Path) -> str:
-    from bench._report import OURS, timing_groups
-
     groups = timing_groups(results)
     title = "Per-operation CPU time, median (lower is better)"
     if not groups:
@@ -110,8 +110,6 @@ def upload(results: dict[str, Measurement], quotes: list[dict[str, Any]], out: P
             bar.set_hatch("//")
         text = f"{r[1]:,.3g}" + (f"-{r[2]:g}" if r[2] is not None else "") + " MB" + (" (quoted)" if quoted else "")
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + text, va="center", fontsize=8)
-    from bench.budgets import load_budgets
-
     for b in load_budgets():  # the limit line is the declared budget, not a number typed here
         if b.measure == "bundle.upload.zip" and b.max is not None and b.unit == "MB":
             ax.axvline(b.max, color=LIMIT_COLOR, linestyle="--", linewidth=1)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import os
 import time
-import tomllib
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from bench._results import Measurement, load_all, load_run_info
 from bench.budgets import Verdict, check
@@ -138,7 +139,8 @@ def _bundle_section(results: dict[str, Measurement], quotes: list[dict[str, Any]
                 + "; not installable at all: " + (", ".join(heavy.details.get("unavailable", [])) or "none") + "."]
         out += ["", "Heavy set top contributors (Pyodide):", ""]
         out += _table(["part", "version", "zipped", "on disk"],
-                      [[p["name"], p["version"], _mb(p["zipped"]), _mb(p["bytes"])] for p in heavy.details["parts"][:8]])
+                      [[p["name"], p["version"], _mb(p["zipped"]), _mb(p["bytes"])]
+                       for p in heavy.details["parts"][:8]])
     return out
 
 
@@ -156,7 +158,8 @@ def write(results: dict[str, Measurement] | None = None) -> Path:
     verdicts = check(results)
     quotes = load_quotes()
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
-    from bench import _charts  # matplotlib is imported only here: the bench/report tox envs alone install it
+    # matplotlib is imported only here: only the report env installs it, the budgets gate needs none
+    from bench import _charts  # noqa: PLC0415
 
     charts = _charts.draw_all(results, quotes, REPORT_DIR)
     machine = run.get("machine", {})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 from bench._results import BENCHMARK_JSON, HISTORY_DIR, RESULTS_DIR, reset
 
@@ -46,7 +47,9 @@ def run(argv: list[str]) -> int:
     extra = [a for a in argv if a != "--quick"]
     reset()
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, LEANCORE_BENCH_QUICK="1" if quick else "0")
+    # one run id for every module that reads it (conftest may be imported twice under --import-mode=importlib)
+    run_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    env = dict(os.environ, LEANCORE_BENCH_QUICK="1" if quick else "0", LEANCORE_BENCH_RUN=run_id)
     cmd = pytest_argv(quick, extra)
     print(f"bench run ({'quick' if quick else 'full'} profile): {' '.join(cmd[1:])}", flush=True)
     return subprocess.run(cmd, env=env, check=False).returncode

@@ -6,12 +6,11 @@ Sizes in bytes, recorded with ``record``; the budgets (3 MB zipped upload, core 
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
 
 import pytest
 
 from bench._bundle import HEAVY_SET, Bundle, build_wheel, measure, workers_requirements, zip_project
-from bench._resolve import NATIVE, PYODIDE
+from bench._resolve import NATIVE, PYODIDE, Target
 from bench._results import RESULTS_DIR
 from bench.conftest import Progress, Record
 
@@ -32,7 +31,7 @@ def _details(bundle: Bundle, **extra: object) -> dict[str, object]:
 
 
 def test_workers_upload(record: Record, progress: Progress) -> None:
-    """Our Workers upload (code + vendored closure for Pyodide 314) is measured zipped, on disk, and without Pyodide's own packages."""
+    """Our Workers upload (code + vendored Pyodide closure) is measured zipped, on disk, and without Pyodide's own."""
     reqs, source = workers_requirements()
     bundle = measure(reqs, PYODIDE, CACHE, include_project=True, progress=progress)
     assert bundle.unavailable == [], f"no Pyodide wheel and not in Pyodide: {bundle.unavailable}"
@@ -45,22 +44,22 @@ def test_workers_upload(record: Record, progress: Progress) -> None:
 
 
 @pytest.mark.parametrize("target", [PYODIDE, NATIVE], ids=lambda t: t.name)
-def test_heavy_set(target: object, record: Record, progress: Progress) -> None:
+def test_heavy_set(target: Target, record: Record, progress: Progress) -> None:
     """The original system's dependency set, resolved and zipped the same way, for Pyodide and for a Linux server."""
-    bundle = measure(list(HEAVY_SET), target, CACHE, include_project=False, progress=progress)  # type: ignore[arg-type]
+    bundle = measure(list(HEAVY_SET), target, CACHE, include_project=False, progress=progress)
     kind = "pyodide" if target is PYODIDE else "native"
     record(f"bundle.heavy.{kind}.zip", bundle.zipped, "B", **_details(bundle))
     record(f"bundle.heavy.{kind}.files", bundle.bytes, "B", files=bundle.files)
 
 
 def test_ours_native(record: Record, progress: Progress) -> None:
-    """Our runtime closure on a Linux server (CPython 3.11 wheels), the like-for-like of the heavy set's native figure."""
+    """Our runtime closure as CPython 3.11 Linux wheels: the like-for-like of the heavy set's native figure."""
     reqs, source = workers_requirements()
     bundle = measure(reqs, NATIVE, CACHE, include_project=True, progress=progress)
     record("bundle.ours.native.zip", bundle.zipped, "B", **_details(bundle, requirements_from=source))
 
 
-def test_wheel_and_core(record: Record, tmp_path: Path) -> None:
+def test_wheel_and_core(record: Record) -> None:
     """The leancore wheel as built by its build backend, and core/ alone zipped."""
     wheel = build_wheel()
     record("bundle.wheel", wheel.stat().st_size, "B", wheel=wheel.name)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 from bench import _results, budgets
 from bench._bundle import workers_requirements
@@ -131,8 +132,6 @@ def test_summary_lists_failures_before_pendings() -> None:
 
 def test_markers_are_evaluated_for_the_target_not_the_running_interpreter() -> None:
     """SQLAlchemy's greenlet requirement applies on x86_64 Linux but not on Pyodide's wasm32."""
-    from packaging.requirements import Requirement
-
     greenlet = Requirement('greenlet>=1; platform_machine == "x86_64" or platform_machine == "aarch64"')
     assert (_wanted(greenlet, NATIVE, set()), _wanted(greenlet, PYODIDE, set())) == (True, False)
     bcrypt = Requirement('bcrypt>=3.1.0; extra == "bcrypt"')
