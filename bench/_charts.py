@@ -79,7 +79,7 @@ def coldstart(results: dict[str, Measurement], quotes: list[dict[str, Any]], out
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {r[1]:,.1f} ms" + (" (quoted)" if r[2] else ""),
                 va="center", fontsize=8)
     ax.set_xscale("log")
-    ax.set_xlim(min(values) / 2, max(values) * 6)
+    ax.set_xlim(min(values) / 2, max(values) * 30)
     ax.set_xlabel("ms of CPU (log scale); import.* are net of the bare interpreter start")
     ax.invert_yaxis()
     ax.set_title(title, fontsize=11)
@@ -108,14 +108,15 @@ def upload(results: dict[str, Measurement], quotes: list[dict[str, Any]], out: P
         quoted = r[3] == QUOTED_COLOR
         if quoted:
             bar.set_hatch("//")
-        text = f"{r[1]:,.3g}" + (f"-{r[2]:g}" if r[2] is not None else "") + " MB" + (" (quoted)" if quoted else "")
+        text = f"{r[1]:,.4g}" if r[1] >= 1 else f"{r[1]:.2g}"
+        text += (f"-{r[2]:g}" if r[2] is not None else "") + " MB" + (" (quoted)" if quoted else "")
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + text, va="center", fontsize=8)
     for b in load_budgets():  # the limit line is the declared budget, not a number typed here
         if b.measure == "bundle.upload.zip" and b.max is not None and b.unit == "MB":
             ax.axvline(b.max, color=LIMIT_COLOR, linestyle="--", linewidth=1)
-            ax.text(b.max, -0.7, f" budget: {b.max:g} MB", color=LIMIT_COLOR, fontsize=8)
+            ax.text(b.max, len(rows) - 0.45, f" budget {b.max:g} MB", color=LIMIT_COLOR, fontsize=8, va="top")
     ax.set_xscale("log")
-    ax.set_xlim(min(values) / 2, max(values) * 8)
+    ax.set_xlim(min(values) / 2, max(values) * 40)  # room for the value labels right of the bars
     ax.set_xlabel("MB (10^6 bytes), log scale")
     ax.invert_yaxis()
     ax.set_title(title, fontsize=11)

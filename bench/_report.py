@@ -62,11 +62,17 @@ def _fmt_time(seconds: float) -> str:
 
 
 def _mb(n: float) -> str:
-    return f"{n / 1e6:,.2f} MB"
+    """Bytes in MB (10^6), or kB below 1 MB so that small parts do not print as 0.00."""
+    return f"{n / 1e6:,.2f} MB" if n >= 1e6 else f"{n / 1e3:,.1f} kB"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), *("| " + " | ".join(r) + " |" for r in rows)]
+    body = ("| " + " | ".join(_cell(c) for c in r) + " |" for r in rows)
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), *body]
 
 
 def _budget_rows(verdicts: list[Verdict]) -> list[list[str]]:
@@ -100,7 +106,7 @@ def _bundle_section(results: dict[str, Measurement], quotes: list[dict[str, Any]
         ("bundle.upload.excluding_pyodide.zip", "the same, without packages Pyodide 314 ships itself"),
         ("bundle.ours.native.zip", "our code + runtime closure, CPython 3.11 Linux wheels"),
         ("bundle.heavy.pyodide.zip", "heavy set, resolved for Pyodide 314 the same way"),
-        ("bundle.heavy.native.zip", "heavy set, CPython 3.11 Linux wheels (as `pip install --target`)"),
+        ("bundle.heavy.native.zip", "heavy set, CPython 3.11 Linux wheels (installed files, no bytecode caches)"),
         ("bundle.wheel", "the leancore wheel"),
         ("bundle.core.zip", "core/ alone, zipped"),
     ]
