@@ -16,6 +16,10 @@ from typing import Any
 RESULTS_DIR = Path(os.environ.get("LEANCORE_BENCH_DIR", Path(__file__).resolve().parent.parent / ".bench"))
 BENCHMARK_JSON = RESULTS_DIR / "benchmarks.json"
 MEASUREMENTS_JSON = RESULTS_DIR / "measurements.json"
+# Machine, interpreter, library versions and profile of the last pytest session over bench/ (written by conftest).
+RUN_JSON = RESULTS_DIR / "run.json"
+# pytest-benchmark's --benchmark-autosave history, for --benchmark-compare between two runs.
+HISTORY_DIR = RESULTS_DIR / "history"
 
 
 @dataclass
@@ -41,20 +45,20 @@ def load_recorded() -> dict[str, Measurement]:
 
 def load_benchmarks(path: Path = BENCHMARK_JSON) -> dict[str, Measurement]:
     """pytest-benchmark's JSON, reduced to the medians of the benchmarks that carry an id."""
-    if not path.exists():
+    # pytest-benchmark leaves the file empty when the session took no timing (e.g. only sizes were measured)
+    text = path.read_text().strip() if path.exists() else ""
+    if not text:
         return {}
-    data = json.loads(path.read_text())
+    data = json.loads(text)
     out: dict[str, Measurement] = {}
     for bench in data.get("benchmarks", []):
         mid = bench.get("extra_info", {}).get("id")
         if mid:
             stats = bench["stats"]
-            out[mid] = Measurement(
-                mid,
-                stats["median"],
-                "s",
-                {"rounds": stats["rounds"], "iqr": stats["iqr"], "min": stats["min"], "ops": stats["ops"]},
-            )
+            details = {"rounds": stats["rounds"], "iqr": stats["iqr"], "min": stats["min"], "ops": stats["ops"]}
+            if "run" in bench["extra_info"]:
+                details["run"] = bench["extra_info"]["run"]
+            out[mid] = Measurement(mid, stats["median"], "s", details)
     return out
 
 
@@ -64,6 +68,10 @@ def load_all() -> dict[str, Measurement]:
     return merged
 
 
+def load_run_info() -> dict[str, Any]:
+    return json.loads(RUN_JSON.read_text()) if RUN_JSON.exists() else {}
+
+
 def reset() -> None:
-    for path in (BENCHMARK_JSON, MEASUREMENTS_JSON):
+    for path in (BENCHMARK_JSON, MEASUREMENTS_JSON, RUN_JSON):
         path.unlink(missing_ok=True)

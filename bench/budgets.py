@@ -1,8 +1,9 @@
 """Declared budgets (``bench/budgets.toml``) checked against the measurements of one run.
 
 A budget is either a ratio of two measurements taken in the same run (``measure`` / ``against``) or an absolute
-limit on one measurement (a platform fact such as Workers' 1 s startup CPU). A budget whose measurement is
-missing is *pending*: shown, never counted as passed.
+limit on one measurement (a platform fact such as Workers' 1 s startup CPU). The limit is an upper bound (``max``)
+or, for throughputs, a lower bound (``min``). A budget whose measurement is missing is *pending*: shown, never
+counted as passed; so is a ratio whose two sides carry different run ids (never compare across runs).
 """
 
 from __future__ import annotations
@@ -22,13 +23,25 @@ BUDGETS_TOML = Path(__file__).resolve().parent / "budgets.toml"
 class Budget:
     name: str
     measure: str
-    max: float
     unit: str
     reason: str
     issue: int
+    max: float | None = None
+    min: float | None = None
     against: str | None = None
     # multiply the measured value into the budget's unit (e.g. 1000 for seconds -> ms)
     scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        if (self.max is None) == (self.min is None):
+            raise ValueError(f"budget {self.name!r}: give exactly one of max, min")
+
+    @property
+    def limit(self) -> str:
+        return f"<= {self.max:g}" if self.max is not None else f">= {self.min:g}"
+
+    def within(self, value: float) -> bool:
+        return value <= self.max if self.max is not None else value >= self.min  # type: ignore[operator]
 
 
 @dataclass(frozen=True)
@@ -54,37 +67,52 @@ def evaluate(budget: Budget, results: dict[str, Measurement]) -> Verdict:
     if reference is not None:
         if reference.unit != subject.unit:
             raise ValueError(f"{budget.name}: {subject.unit} vs {reference.unit}")
+        runs = (subject.details.get("run"), reference.details.get("run"))
+        if runs[0] != runs[1]:
+            return Verdict(budget, None, "pending", f"not comparable: measured in different runs {runs[0]} / {runs[1]}")
+        if reference.value <= 0:
+            return Verdict(budget, None, "FAIL", f"reference {budget.against} measured {reference.value:.6g}")
         value = subject.value / reference.value
         detail = f"{subject.value:.6g} / {reference.value:.6g} {subject.unit}"
     else:
         value = subject.value * budget.scale
         detail = f"{subject.value:.6g} {subject.unit}"
-    return Verdict(budget, value, "pass" if value <= budget.max else "FAIL", detail)
+    return Verdict(budget, value, "pass" if budget.within(value) else "FAIL", detail)
 
 
-def check(results: dict[str, Measurement] | None = None) -> list[Verdict]:
+def check(results: dict[str, Measurement] | None = None, budgets: list[Budget] | None = None) -> list[Verdict]:
     results = load_all() if results is None else results
-    return [evaluate(b, results) for b in load_budgets()]
+    return [evaluate(b, results) for b in (load_budgets() if budgets is None else budgets)]
 
 
 def format_table(verdicts: list[Verdict]) -> str:
     rows = [("status", "budget", "measured", "limit", "from")]
     for v in verdicts:
         measured = "-" if v.value is None else f"{v.value:.3g} {v.budget.unit}"
-        rows.append((v.status, v.budget.name, measured, f"<= {v.budget.max:g} {v.budget.unit}", v.detail))
+        rows.append((v.status, v.budget.name, measured, f"{v.budget.limit} {v.budget.unit}", v.detail))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in rows)
+
+
+def summary(verdicts: list[Verdict]) -> str:
+    """The closing lines: counts, then every broken budget and every pending one by name."""
+    failed = [v for v in verdicts if v.status == "FAIL"]
+    pending = [v for v in verdicts if v.status == "pending"]
+    lines = [f"{len(verdicts) - len(failed) - len(pending)} within budget, {len(failed)} over, {len(pending)} pending"]
+    for v in failed:
+        measured = "-" if v.value is None else f"{v.value:.3g}"
+        lines.append(f"OVER BUDGET: {v.budget.name}: measured {measured} {v.budget.unit}, "
+                     f"limit {v.budget.limit} {v.budget.unit} ({v.budget.reason})")
+    lines.extend(f"PENDING: {v.budget.name} ({v.detail}; issue {v.budget.issue})" for v in pending)
+    return "\n".join(lines)
 
 
 def main() -> int:
     verdicts = check()
     print(format_table(verdicts))
-    failed = [v for v in verdicts if v.status == "FAIL"]
-    pending = [v for v in verdicts if v.status == "pending"]
-    print(f"\n{len(verdicts) - len(failed) - len(pending)} within budget, {len(failed)} over, {len(pending)} pending")
-    for v in failed:
-        print(f"OVER BUDGET: {v.budget.name}: {v.value:.3g} {v.budget.unit} > {v.budget.max:g} ({v.budget.reason})")
-    return 1 if failed else 0
+    print()
+    print(summary(verdicts))
+    return 1 if any(v.status == "FAIL" for v in verdicts) else 0
 
 
 if __name__ == "__main__":
