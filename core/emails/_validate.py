@@ -1,0 +1,161 @@
+"""validate_email: email-validator 2.4's syntax rules and normalisation (check_deliverability=False)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from core.emails._chars import ASCII_LETTERS, HOSTNAME_CHARS, is_ascii_hostname, is_dot_atom, length_reason
+from core.emails._domain import SPECIAL_USE_DOMAINS, validate_domain_literal, validate_domain_name
+from core.emails._errors import EmailNotValidError
+from core.emails._local import validate_local_part
+from core.emails._split import split_email
+
+# RFC 3696 errata 1690 / RFC 5321 4.5.3.1.3: 254 octets for the whole address (UTF-8 octets with SMTPUTF8).
+EMAIL_MAX_LENGTH = 254
+# RFC 2142 mailbox names, which are case-insensitive and so lower-cased.
+ROLE_MAILBOXES = frozenset(
+    ("info", "marketing", "sales", "support", "abuse", "noc", "security", "postmaster", "hostmaster", "usenet",
+     "news", "webmaster", "www", "uucp", "ftp")
+)
+_SPECIAL_USE = frozenset(SPECIAL_USE_DOMAINS)
+
+
+class ValidatedEmail:
+    """A valid address, normalised; the fields mean what email-validator 2.4's ValidatedEmail fields mean."""
+
+    __slots__ = ("ascii_domain", "ascii_email", "ascii_local_part", "display_name", "domain", "local_part",
+                 "normalized", "original", "smtputf8")
+
+    def __init__(self, *, original: str, local_part: str, ascii_local_part: str | None, domain: str,
+                 ascii_domain: str, smtputf8: bool, display_name: str | None = None) -> None:
+        self.original = original
+        self.local_part = local_part
+        self.ascii_local_part = ascii_local_part
+        self.domain = domain
+        self.ascii_domain = ascii_domain
+        self.smtputf8 = smtputf8
+        self.display_name = display_name
+        self.normalized = local_part + "@" + domain
+        # Only an ASCII local part has an all-ASCII form (the domain always has one, via punycode).
+        self.ascii_email = ascii_local_part + "@" + ascii_domain if ascii_local_part and ascii_domain else None
+
+    def __repr__(self) -> str:
+        return f"<ValidatedEmail {self.normalized}>"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ValidatedEmail):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    def __hash__(self) -> int:
+        return hash(self.normalized)
+
+
+def _fast_path(email: str, strict: bool) -> ValidatedEmail | None:
+    """The common case (ASCII dot-atom @ plain hostname) decided without the general parser, or None."""
+    at = email.find("@")
+    local, domain = email[:at], email[at + 1 :]
+    if at <= 0 or not is_dot_atom(local, intl=False) or (strict and len(local) > 64):
+        return None
+    if not 0 < len(domain) <= 253 or not HOSTNAME_CHARS.issuperset(domain) or len(email) > EMAIL_MAX_LENGTH:
+        return None
+    domain = domain.lower()
+    if not is_ascii_hostname(domain) or domain[-1] not in ASCII_LETTERS:
+        return None
+    labels = domain.split(".")
+    if len(labels) < 2 or labels[-1] in _SPECIAL_USE:
+        return None
+    for label in labels:
+        # "??--" labels (reserved, or punycode) and over-long labels take the general path.
+        if len(label) > 63 or label[2:4] == "--":
+            return None
+    if local.lower() in ROLE_MAILBOXES:
+        local = local.lower()
+    return ValidatedEmail(original=email, local_part=local, ascii_local_part=local, domain=domain,
+                          ascii_domain=domain, smtputf8=False)
+
+
+def _check_length(original: str, normalized: str, ascii_form: str) -> None:
+    # Checked in UTF-8 octets (SMTPUTF8 counts octets) on the input, the normalised form and the ASCII form.
+    for addr, reason in ((original, None), (normalized, "after normalization"),
+                         (ascii_form, "when the part after the @-sign is converted to IDNA ASCII")):
+        octets = len(addr.encode("utf-8", "surrogatepass"))
+        diff = octets - EMAIL_MAX_LENGTH
+        if diff <= 0:
+            continue
+        s = "s" if diff > 1 else ""
+        if reason is None and len(addr) == octets:
+            reason = length_reason(addr, EMAIL_MAX_LENGTH)
+        elif reason is None:
+            # Fewest characters that could account for the excess octets, up to one per octet.
+            widest = max(len(c.encode("utf-8", "surrogatepass")) for c in addr)
+            fewest = max(1, diff // widest)
+            reason = f"({diff} character{s} too many)" if fewest == diff else f"({fewest}-{diff} character{s} too many)"
+        else:
+            reason += f" ({diff} byte{s} too many)"
+        raise EmailNotValidError(f"The email address is too long {reason}.")
+
+
+def validate_email(
+    email: str | bytes,
+    *,
+    allow_smtputf8: bool = True,
+    allow_quoted_local: bool = False,
+    allow_domain_literal: bool = False,
+    allow_display_name: bool = False,
+    strict: bool = False,
+) -> ValidatedEmail:
+    """Validate and normalise an address as ``email_validator.validate_email(..., check_deliverability=False)``.
+
+    Returns the normalised address (NFC, lower-cased domain decoded from punycode, RFC 2142 role names
+    lower-cased) with its ASCII form; raises EmailNotValidError saying what is wrong. No DNS is consulted.
+    """
+    if isinstance(email, bytes):
+        # Bytes are taken as what travels on the wire without SMTPUTF8: ASCII only.
+        try:
+            email = email.decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise EmailNotValidError("The email address is not valid ASCII.") from exc
+    elif not isinstance(email, str):
+        raise EmailNotValidError(f"The email address must be str or bytes, not {type(email).__name__}.")
+    if email.isascii():
+        fast = _fast_path(email, strict)
+        if fast is not None:
+            return fast
+
+    display_name, given_local, unquoted_local, quoted, domain_part = split_email(email)
+    if display_name:
+        display_name = unicodedata.normalize("NFC", display_name)
+    original = given_local + "@" + domain_part
+
+    local, ascii_local, smtputf8 = validate_local_part(unquoted_local, allow_smtputf8, quoted, strict)
+    # RFC 6532 3.1: NFC. The NFC form is validated again, since callers store it in place of the input.
+    nfc_local = unquoted_local if unquoted_local.isascii() else unicodedata.normalize("NFC", unquoted_local)
+    if nfc_local != unquoted_local:
+        try:
+            local, ascii_local, _ = validate_local_part(nfc_local, allow_smtputf8, quoted, strict)
+        except EmailNotValidError as exc:
+            raise EmailNotValidError(f"After Unicode normalization: {exc}") from exc
+    if quoted and not allow_quoted_local:
+        raise EmailNotValidError("Quoting the part before the @-sign is not allowed here.")
+    if ascii_local is not None and ascii_local.lower() in ROLE_MAILBOXES:
+        ascii_local = local = ascii_local.lower()
+
+    if not domain_part:
+        raise EmailNotValidError("There must be something after the @-sign.")
+    if domain_part.startswith("[") and domain_part.endswith("]"):
+        domain = ascii_domain = validate_domain_literal(domain_part[1:-1])
+        if not allow_domain_literal:
+            raise EmailNotValidError("A bracketed IP address after the @-sign is not allowed here.")
+    else:
+        domain, ascii_domain = validate_domain_name(domain_part)
+
+    result = ValidatedEmail(original=original, local_part=local, ascii_local_part=ascii_local, domain=domain,
+                            ascii_domain=ascii_domain, smtputf8=smtputf8, display_name=display_name)
+    _check_length(original, result.normalized, (ascii_local or local) + "@" + ascii_domain)
+    # Optional syntax is checked last, as email-validator does, so that real errors take precedence.
+    if display_name is not None and not allow_display_name:
+        raise EmailNotValidError(
+            "A display name and angle brackets around the email address are not permitted here."
+        )
+    return result
