@@ -88,14 +88,13 @@ class Settings:
         problems: list[str] = []
 
         def get(name: str) -> str | None:
-            value = env.get(name)
+            value: object = env.get(name)  # a Workers env may hold non-str values despite the type
             if value is None:
                 return None
             if not isinstance(value, str):
                 problems.append(f"{name}: must be a string, got {type(value).__name__}")
                 return None
-            value = value.strip()
-            return value or None
+            return value.strip() or None
 
         def parse(name: str, convert: Callable[[str], T], default: T) -> T:
             raw = get(name)
@@ -107,7 +106,7 @@ class Settings:
                 problems.append(f"{name}: {exc}")
                 return default
 
-        environment = parse("ENVIRONMENT", _environment, "development")
+        environment: Environment = parse("ENVIRONMENT", _environment, "development")
         production = environment == "production"
         database_url = get("DATABASE_URL") or DEFAULT_DATABASE_URL
         try:

@@ -13,7 +13,7 @@ Public interface (stable; the api is built on it)::
         async def close() -> None
 
     detect_database_type(url_or_binding) -> Dialect     # UnsupportedDatabaseError names the supported forms
-    async connect(url_or_binding, *, sqlite_offload=None, timeout=5.0) -> Database
+    async connect(url_or_binding, *, sqlite_offload=False, timeout=5.0) -> Database   # offload: see _sqlite
 
 Placeholders are ``?`` everywhere (translated to ``%s`` for psycopg). Errors: ``DatabaseError`` (root, code
 ``database_error``), ``DatabaseUnavailableError`` (cannot reach/open), ``IntegrityError`` (a constraint refused the

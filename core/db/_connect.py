@@ -46,7 +46,7 @@ def sqlite_path(url: str) -> str:
     return unquote(parts.path[1:])
 
 
-async def connect(url_or_binding: Any, *, sqlite_offload: bool | None = None,
+async def connect(url_or_binding: Any, *, sqlite_offload: bool = False,
                   timeout: float = BUSY_TIMEOUT_SECONDS) -> Database:
     """Open the database the URL (or D1 binding) names, through the matching adapter.
 

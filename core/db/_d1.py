@@ -44,10 +44,11 @@ def to_js_args(params: Params) -> list[Any]:
     out: list[Any] = []
     for value in params:
         if isinstance(value, bool):
-            value = int(value)
+            out.append(int(value))
         elif value is None:
-            value = null
-        out.append(value)
+            out.append(null)
+        else:
+            out.append(value)
     return out
 
 

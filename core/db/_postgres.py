@@ -66,8 +66,9 @@ class PostgresDatabase:
     async def open(cls, url: str, *, timeout: float = CONNECT_TIMEOUT_SECONDS) -> PostgresDatabase:
         """Connect to ``url`` (``postgresql://`` or ``postgres://``); needs psycopg 3 installed."""
         try:
-            import psycopg  # noqa: PLC0415 - optional extra, imported only when a PostgreSQL URL is used
-            from psycopg.rows import dict_row  # noqa: PLC0415
+            # optional extra, imported only when a PostgreSQL URL is used (the type env does not install it)
+            import psycopg  # type: ignore[import-not-found]  # noqa: PLC0415
+            from psycopg.rows import dict_row  # type: ignore[import-not-found]  # noqa: PLC0415
         except ImportError as exc:
             raise DatabaseUnavailableError(
                 "PostgreSQL support needs psycopg 3: install the extra with pip install 'leancore[postgres]'"

@@ -57,8 +57,8 @@ def to_pyformat(sql: str) -> str:
     """
     out = []
     for is_code, text in _segments(sql):
-        text = text.replace("%", "%%")
-        out.append(text.replace("?", "%s") if is_code else text)
+        escaped = text.replace("%", "%%")
+        out.append(escaped.replace("?", "%s") if is_code else escaped)
     return "".join(out)
 
 

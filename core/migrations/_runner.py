@@ -74,7 +74,7 @@ def version_of(name: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_migrations(dialect: Dialect) -> tuple[Migration, ...]:
     """The migrations shipped with core for ``dialect``, in order (read once per process: files do not change)."""
     folder = resources.files("core.migrations").joinpath(folder_for(dialect))

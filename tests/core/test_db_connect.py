@@ -51,7 +51,9 @@ def test_unknown_targets_name_the_supported_forms(target: object) -> None:
     with pytest.raises(UnsupportedDatabaseError) as info:
         detect_database_type(target)
     message = str(info.value)
-    assert "sqlite:///" in message and "postgresql://" in message and "D1 binding" in message
+    assert "sqlite:///" in message
+    assert "postgresql://" in message
+    assert "D1 binding" in message
     assert "hunter2" not in message
     assert isinstance(info.value, ValueError)
 
@@ -92,7 +94,8 @@ def test_relative_sqlite_url_creates_the_file_in_the_working_directory(tmp_path:
 def test_connect_wraps_a_d1_binding_without_calling_it() -> None:
     """connect(binding) returns the D1 adapter; nothing is sent to the binding until a statement runs."""
     db = asyncio.run(connect(Binding()))
-    assert isinstance(db, D1Database) and db.dialect == "d1"
+    assert isinstance(db, D1Database)
+    assert db.dialect == "d1"
 
 
 def test_postgres_without_psycopg_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,7 +22,7 @@ from core.db import (
 Body = Callable[[Database], Awaitable[None]]
 
 
-def run_on(path: Path, body: Body, *, offload: bool | None = None) -> None:
+def run_on(path: Path, body: Body, *, offload: bool = False) -> None:
     async def main() -> None:
         db = await connect(f"sqlite:///{path}", sqlite_offload=offload)
         try:
@@ -117,7 +117,7 @@ def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
 def test_a_missing_directory_is_unavailable_with_the_path_named(tmp_path: Path) -> None:
     """Opening a file in a directory that does not exist raises DatabaseUnavailableError naming the path."""
     path = tmp_path / "no" / "such" / "dir.sqlite3"
-    with pytest.raises(DatabaseUnavailableError, match="cannot open SQLite database .*dir.sqlite3"):
+    with pytest.raises(DatabaseUnavailableError, match=r"cannot open SQLite database .*dir\.sqlite3"):
         asyncio.run(connect(f"sqlite:///{path}"))
 
 
@@ -134,18 +134,20 @@ def test_closed_connection_refuses_work_and_close_is_idempotent(tmp_path: Path) 
     asyncio.run(main())
 
 
-def test_offload_runs_statements_off_the_event_loop_thread(tmp_path: Path) -> None:
-    """With offload (the CPython default) statements run on the connection's worker thread, not the loop's."""
+@pytest.mark.parametrize(("offload", "prefix"), [(True, "leancore-sqlite"), (False, "MainThread")])
+def test_offload_decides_which_thread_runs_statements(tmp_path: Path, offload: bool, prefix: str) -> None:
+    """offload=True runs statements on the connection's worker thread; the default runs them inline."""
     seen: list[str] = []
 
     async def main() -> None:
-        db = await SQLiteDatabase.open(str(tmp_path / "g.sqlite3"))
+        db = await SQLiteDatabase.open(str(tmp_path / "g.sqlite3"), offload=offload)
         db._connection.create_function("who", 0, lambda: seen.append(threading.current_thread().name) or 1)
         await db.fetch_one("SELECT who() AS w")
         await db.close()
 
     asyncio.run(main())
-    assert seen and seen[0].startswith("leancore-sqlite")
+    assert len(seen) == 1
+    assert seen[0].startswith(prefix)
 
 
 def test_concurrent_coroutines_do_not_interleave_inside_a_batch(tmp_path: Path, offload: bool) -> None:

@@ -65,12 +65,14 @@ def test_first_run_creates_everything_and_says_so(tmp_path: Path) -> None:
     """A fresh file gets the schema, one active super admin and every default setting, each step 'applied'."""
     path = tmp_path / "db.sqlite3"
     report = init(path)
-    assert report.ok and report.changed
+    assert report.ok
+    assert report.changed
     assert statuses(report) == {"migrations_table": "applied", "migration 0001_initial.sql": "applied",
                                 "super_admin": "applied", "site_settings": "applied"}
     assert report.created == {"migrations": ["0001_initial.sql"], "users": [ADMIN],
                               "site_settings": list(DEFAULT_SITE_SETTINGS)}
-    assert report.schema_version == 1 and report.database_type == "sqlite"
+    assert report.schema_version == 1
+    assert report.database_type == "sqlite"
     users = query(path, "SELECT email, hashed_password, is_active, is_superuser FROM users")
     assert users == [{"email": ADMIN, "hashed_password": "test$correct horse", "is_active": 1, "is_superuser": 1}]
     stored = {r["key"]: json.loads(r["value"]) for r in query(path, "SELECT key, value FROM site_settings")}
@@ -85,7 +87,8 @@ def test_every_later_run_changes_nothing_and_reports_skipped(tmp_path: Path, run
     snapshot = [query(path, f"SELECT * FROM {t}") for t in ("d1_migrations", "users", "site_settings")]
     for _ in range(runs - 1):
         report = init(path)
-        assert report.ok and not report.changed
+        assert report.ok
+        assert not report.changed
         assert set(statuses(report).values()) == {"skipped"}
         assert report.created == {"migrations": [], "users": [], "site_settings": []}
         assert report.schema_version == 1
@@ -110,7 +113,8 @@ def test_an_existing_account_is_never_modified(tmp_path: Path) -> None:
     report = init(path)
     step = next(s for s in report.steps if s.name == "super_admin")
     assert step.status == "skipped"
-    assert "left unchanged" in step.detail and "not an active superuser" in step.detail
+    assert "left unchanged" in step.detail
+    assert "not an active superuser" in step.detail
     assert query(path, "SELECT hashed_password, is_active, is_superuser FROM users") == [
         {"hashed_password": "old-hash", "is_active": 0, "is_superuser": 0}]
 
@@ -160,7 +164,9 @@ def test_a_migration_failing_part_way_leaves_the_database_as_before_it(tmp_path:
     assert query(path, "SELECT email FROM users") == [{"email": ADMIN}]
 
     report = init(path, migrations=[*shipped, FIXED])
-    assert report.ok and report.created["migrations"] == ["0002_extra.sql"] and report.schema_version == 2
+    assert report.ok
+    assert report.created["migrations"] == ["0002_extra.sql"]
+    assert report.schema_version == 2
     assert query(path, "SELECT x FROM extra") == [{"x": "kept"}]
 
 
@@ -236,7 +242,8 @@ def test_report_serialises_to_json(tmp_path: Path) -> None:
     data = json.loads(init(tmp_path / "db.sqlite3").to_json())
     assert list(data) == ["ok", "database_type", "schema_version", "started_at", "duration_ms", "steps", "created",
                           "errors"]
-    assert data["ok"] is True and data["errors"] == []
+    assert data["ok"] is True
+    assert data["errors"] == []
     assert all(set(step) == {"name", "status", "detail", "duration_ms"} for step in data["steps"])
     assert all(isinstance(step["duration_ms"], float) for step in data["steps"])
     assert data["started_at"].endswith("Z")
@@ -255,7 +262,8 @@ def test_cli_prints_the_report_and_exits_zero_then_nonzero_on_failure(tmp_path: 
     assert json.loads(ok.stdout)["created"]["users"] == [ADMIN]
     assert (tmp_path / "leancore.sqlite3").is_file()  # the embedded default, in the working directory
     again = _cli(tmp_path, "--indent", "0")
-    assert again.returncode == 0 and json.loads(again.stdout)["created"]["migrations"] == []
+    assert again.returncode == 0
+    assert json.loads(again.stdout)["created"]["migrations"] == []
     bad = _cli(tmp_path, "--database-url", f"sqlite:///{tmp_path / 'nope' / 'x.sqlite3'}")
     assert bad.returncode == 1
     assert json.loads(bad.stdout)["errors"][0].startswith("connect: cannot open SQLite database")
@@ -266,4 +274,5 @@ def test_cli_exits_two_on_invalid_settings(tmp_path: Path) -> None:
     result = _cli(tmp_path, ENVIRONMENT="production")
     assert result.returncode == 2
     report = json.loads(result.stdout)
-    assert report["steps"][0]["name"] == "settings" and "SECRET_KEY: required in production" in report["errors"][0]
+    assert report["steps"][0]["name"] == "settings"
+    assert "SECRET_KEY: required in production" in report["errors"][0]

@@ -13,7 +13,14 @@ import pytest
 
 import core
 from core.db import connect
-from core.migrations import Migration, applied_migrations, apply_migration, load_migrations, version_of
+from core.migrations import (
+    Migration,
+    applied_migrations,
+    apply_migration,
+    ensure_migrations_table,
+    load_migrations,
+    version_of,
+)
 
 
 def test_each_dialect_ships_the_same_migration_names() -> None:
@@ -49,7 +56,8 @@ def test_the_sqlite_folder_holds_only_sql_files() -> None:
     """wrangler's migrations_dir can point at core/migrations/sqlite: nothing but .sql files live there."""
     names = [e.name for e in resources.files("core.migrations").joinpath("sqlite").iterdir()
              if e.name != "__pycache__"]
-    assert names and all(name.endswith(".sql") for name in names)
+    assert names
+    assert all(name.endswith(".sql") for name in names)
 
 
 def test_migrations_contain_no_transaction_control() -> None:
@@ -65,8 +73,6 @@ def test_wrangler_and_core_record_the_same_row(tmp_path: Path) -> None:
 
     async def main() -> None:
         db = await connect(f"sqlite:///{tmp_path / 'w.sqlite3'}")
-        from core.migrations import ensure_migrations_table
-
         assert await ensure_migrations_table(db) is True
         assert await ensure_migrations_table(db) is False
         await apply_migration(db, load_migrations("sqlite")[0])

@@ -52,7 +52,9 @@ def test_secrets_stay_out_of_repr() -> None:
     settings = Settings.from_env({"SECRET_KEY": "s3cr3t-key", "ADMIN_EMAIL": "a@example.com",
                                   "SUPER_ADMIN_PASSWORD": "hunter2-pw", "INIT_SECRET": "init-s3cr3t"})
     text = repr(settings)
-    assert "s3cr3t-key" not in text and "hunter2-pw" not in text and "init-s3cr3t" not in text
+    assert "s3cr3t-key" not in text
+    assert "hunter2-pw" not in text
+    assert "init-s3cr3t" not in text
     assert "a@example.com" in text
 
 
@@ -92,7 +94,8 @@ def test_all_problems_are_reported_in_one_error() -> None:
 def test_settings_error_belongs_to_the_error_tree() -> None:
     """SettingsError is a LeancoreError (code settings_invalid) and a ValueError."""
     error = SettingsError(["X: bad"])
-    assert isinstance(error, LeancoreError) and isinstance(error, ValueError)
+    assert isinstance(error, LeancoreError)
+    assert isinstance(error, ValueError)
     assert error.code == "settings_invalid"
 
 

@@ -81,7 +81,8 @@ def test_batch_is_all_or_nothing_including_ddl(pg_url: str) -> None:
 
 def test_unreachable_server_is_unavailable_without_leaking_the_password() -> None:
     """A refused connection raises DatabaseUnavailableError naming the redacted URL."""
-    with pytest.raises(DatabaseUnavailableError, match=r"cannot connect to PostgreSQL at postgresql://u:\*\*\*@") as info:
+    expected = r"cannot connect to PostgreSQL at postgresql://u:\*\*\*@"
+    with pytest.raises(DatabaseUnavailableError, match=expected) as info:
         asyncio.run(connect("postgresql://u:hunter2@127.0.0.1:1/x", timeout=2))
     assert "hunter2" not in str(info.value)
 
@@ -94,12 +95,15 @@ def _init(url: str, **options: Any) -> InitializationReport:
 def test_initialisation_on_postgresql_is_idempotent(pg_url: str) -> None:
     """First run applies everything; ten more runs report every step skipped and change nothing."""
     first = _init(pg_url)
-    assert first.ok and first.database_type == "postgresql" and first.schema_version == 1
+    assert first.ok
+    assert first.database_type == "postgresql"
+    assert first.schema_version == 1
     assert first.created == {"migrations": ["0001_initial.sql"], "users": [ADMIN],
                              "site_settings": list(DEFAULT_SITE_SETTINGS)}
     for _ in range(10):
         report = _init(pg_url)
-        assert report.ok and not report.changed
+        assert report.ok
+        assert not report.changed
         assert {s.status for s in report.steps} == {"skipped"}
 
     async def check(db: Database) -> None:
@@ -121,16 +125,19 @@ def test_partial_migration_failure_rolls_back_on_postgresql(pg_url: str) -> None
     fixed = Migration("0002_extra.sql", "CREATE TABLE extra (x TEXT); INSERT INTO extra VALUES ('kept');")
     _init(pg_url)
     report = _init(pg_url, migrations=[*shipped, broken])
-    assert not report.ok and report.schema_version == 1
+    assert not report.ok
+    assert report.schema_version == 1
     assert report.errors == ['migration 0002_extra.sql: postgresql: relation "nowhere" does not exist']
     assert run_on(pg_url, lambda db: db.fetch_one("SELECT to_regclass('extra') AS r")) == {"r": None}
     report = _init(pg_url, migrations=[*shipped, fixed])
-    assert report.ok and report.schema_version == 2
+    assert report.ok
+    assert report.schema_version == 2
     assert run_on(pg_url, lambda db: db.fetch_all("SELECT x FROM extra")) == [{"x": "kept"}]
 
 
 def test_unreachable_postgresql_gives_a_failed_report() -> None:
     """initialize() against a closed port returns a failed 'connect' step with a clear message."""
     report = asyncio.run(initialize(Settings(database_url="postgresql://postgres@127.0.0.1:1/x")))
-    assert not report.ok and report.database_type == "postgresql"
+    assert not report.ok
+    assert report.database_type == "postgresql"
     assert report.errors[0].startswith("connect: cannot connect to PostgreSQL at postgresql://postgres@127.0.0.1:1/x")
