@@ -48,10 +48,7 @@ def is_ascii_hostname(domain: str) -> bool:
     """RFC 952 / RFC 1123 2.1: ASCII labels of letters, digits and inner hyphens, separated by single dots."""
     if not HOSTNAME_CHARS.issuperset(domain):
         return False
-    for label in domain.split("."):
-        if not label or label[0] == "-" or label[-1] == "-":
-            return False
-    return True
+    return all(label and label[0] != "-" and label[-1] != "-" for label in domain.split("."))
 
 
 def display(c: str) -> str:
@@ -80,6 +77,8 @@ def check_unsafe_chars(s: str, allow_space: bool = False) -> None:
         return
     bad: set[str] = set()
     for i, c in enumerate(s):
+        if "!" <= c <= "~":  # printable ASCII other than space: punctuation, symbols, letters, digits
+            continue
         category = unicodedata.category(c)
         major = category[0]
         if major in "LNPS":

@@ -7,6 +7,7 @@ import unicodedata
 from core.emails import _idna
 from core.emails._chars import (
     ASCII_LETTERS,
+    HOSTNAME_CHARS,
     check_unsafe_chars,
     displays,
     is_ascii_hostname,
@@ -52,13 +53,14 @@ def validate_domain_name(domain: str) -> tuple[str, str]:
     if len(domain) > DOMAIN_MAX_LENGTH:
         reason = length_reason(domain, DOMAIN_MAX_LENGTH)
         raise EmailNotValidError(f"The email address is too long after the @-sign {reason}.")
-    bad = [c for c in domain if not is_hostname_intl(c)]
-    if bad:
-        raise EmailNotValidError("The part after the @-sign contains invalid characters: " + displays(bad) + ".")
+    if not HOSTNAME_CHARS.issuperset(domain):
+        bad = [c for c in domain if not is_hostname_intl(c)]
+        if bad:
+            raise EmailNotValidError("The part after the @-sign contains invalid characters: " + displays(bad) + ".")
     ascii_input = domain.isascii()
     if not ascii_input:
         check_unsafe_chars(domain)
-        bad = [c for c in domain if not uts46_valid_char(c)]
+        bad = [c for c in domain if c >= "\x80" and not uts46_valid_char(c)]
         if bad:
             raise EmailNotValidError("The part after the @-sign contains invalid characters: " + displays(bad) + ".")
     original = domain
@@ -66,7 +68,7 @@ def validate_domain_name(domain: str) -> tuple[str, str]:
         domain = _idna.uts46_remap(domain)
     except _idna.IdnaError as exc:
         raise EmailNotValidError(f"The part after the @-sign contains invalid characters ({exc}).") from exc
-    bad = [c for c in domain if not is_hostname_intl(c)]
+    bad = [] if HOSTNAME_CHARS.issuperset(domain) else [c for c in domain if not is_hostname_intl(c)]
     if bad:
         raise EmailNotValidError(
             "The part after the @-sign contains invalid characters after Unicode normalization: " + displays(bad) + "."
@@ -78,18 +80,33 @@ def validate_domain_name(domain: str) -> tuple[str, str]:
             "after a period, except Punycode."
         )
 
-    if is_ascii_hostname(domain):
-        ascii_domain = domain
-    else:
-        try:
-            ascii_domain = ".".join(_idna.alabel(label) for label in domain.split("."))
-        except _idna.IdnaError as exc:
-            raise EmailNotValidError(f"The part after the @-sign is invalid ({exc}).") from exc
-        if not is_ascii_hostname(ascii_domain):
-            raise EmailNotValidError(
-                "The email address contains invalid characters after the @-sign after IDNA encoding."
-            )
+    # A-labels this call made from checked U-labels; their round trip below is known to give the same labels.
+    made: dict[str, str] = {}
+    ascii_domain = domain if is_ascii_hostname(domain) else _to_ascii(domain, made)
+    _check_ascii_domain(ascii_domain, original)
+    if "xn--" not in ascii_domain:
+        return ascii_domain, ascii_domain
+    return _unicode_form(ascii_domain, made), ascii_domain
 
+
+def _to_ascii(domain: str, made: dict[str, str]) -> str:
+    """IDNA A-labels of a mapped domain, recording in ``made`` which U-label each new A-label came from."""
+    try:
+        ascii_labels = []
+        for label in domain.split("."):
+            ascii_labels.append(_idna.alabel(label))
+            if not label.isascii():
+                made[ascii_labels[-1]] = label
+        ascii_domain = ".".join(ascii_labels)
+    except _idna.IdnaError as exc:
+        raise EmailNotValidError(f"The part after the @-sign is invalid ({exc}).") from exc
+    if not is_ascii_hostname(ascii_domain):
+        raise EmailNotValidError("The email address contains invalid characters after the @-sign after IDNA encoding.")
+    return ascii_domain
+
+
+def _check_ascii_domain(ascii_domain: str, original: str) -> None:
+    """Length limits, a dot, a letter-final TLD, and no special-use name."""
     if len(ascii_domain) > DOMAIN_MAX_LENGTH:
         if ascii_domain == original:
             reason = length_reason(ascii_domain, DOMAIN_MAX_LENGTH)
@@ -111,15 +128,12 @@ def validate_domain_name(domain: str) -> tuple[str, str]:
         raise EmailNotValidError("The part after the @-sign is not valid. It is not within a valid top-level domain.")
     if ascii_domain in SPECIAL_USE_DOMAINS or ascii_domain.endswith(_SPECIAL_USE_SUFFIXES):
         raise EmailNotValidError(_SPECIAL_USE_MESSAGE)
-    if "xn--" not in ascii_domain:
-        return ascii_domain, ascii_domain
-    return _unicode_form(ascii_domain), ascii_domain
 
 
-def _unicode_form(ascii_domain: str) -> str:
+def _unicode_form(ascii_domain: str, made: dict[str, str]) -> str:
     """Decode punycode labels and check that the Unicode domain is itself valid (email-validator's round trip)."""
     try:
-        unicode_domain = _idna.decode(ascii_domain)
+        unicode_domain = ".".join(made.get(label) or _idna.ulabel(label) for label in ascii_domain.split("."))
     except _idna.IdnaError as exc:
         raise EmailNotValidError(f"The part after the @-sign is not valid IDNA ({exc}).") from exc
     bad = [c for c in unicode_domain if not is_hostname_intl(c)]
@@ -135,7 +149,7 @@ def _unicode_form(ascii_domain: str) -> str:
             except _idna.IdnaError as exc:
                 raise EmailNotValidError(f"The part after the @-sign is not valid IDNA ({exc}).") from exc
     try:
-        _idna.encode(unicode_domain)
+        _idna.encode(unicode_domain, {u: a for a, u in made.items()})
     except _idna.IdnaError as exc:
         raise EmailNotValidError(
             f"The part after the @-sign became invalid after normalizing to international characters ({exc})."

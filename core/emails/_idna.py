@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import unicodedata
 
-_NFC = "NFC"
-_NFKC = "NFKC"
 _ACE_PREFIX = "xn--"
 # RFC 1035 2.3.1: 63 octets per label.
 _MAX_LABEL = 63
@@ -43,6 +41,14 @@ _SPECIAL_MAPPINGS = {"\u1e9e": "\u00df", "\u3002": ".", "\uff61": "."}
 _UTS46_DISALLOWED = frozenset("\ufe12\ufe19\ufe30\ufffc\ufffd" + "".join(map(chr, range(0x2FF0, 0x3000))))
 
 
+# Per-code-point results are memoised: unicodedata work dominates the cost of an internationalised address.
+# The caches are cleared when they reach this size, so hostile input cannot grow them without bound.
+_CACHE_LIMIT = 4096
+_LDH = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+_MAP_CACHE: dict[str, str] = {}
+_CLASS_CACHE: dict[str, str] = {}
+
+
 class IdnaError(ValueError):
     """An IDNA rule failed; always caught and re-raised as EmailNotValidError with this text inside."""
 
@@ -52,7 +58,18 @@ def _unot(cp: int) -> str:
 
 
 def _ignored(c: str) -> bool:
-    return c in _IGNORED or any(lo <= ord(c) <= hi for lo, hi in _IGNORED_RANGES)
+    return c in _IGNORED or (c >= "\U0001bca0" and any(lo <= ord(c) <= hi for lo, hi in _IGNORED_RANGES))
+
+
+def _map_char(c: str) -> str:
+    """The UTS #46 mapping of one non-ASCII, non-disallowed code point ("" when ignored)."""
+    if c in _DEVIATIONS:
+        return c
+    if _ignored(c):
+        return ""
+    if c in _SPECIAL_MAPPINGS:
+        return _SPECIAL_MAPPINGS[c]
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", c).casefold())
 
 
 def uts46_remap(domain: str) -> str:
@@ -63,17 +80,16 @@ def uts46_remap(domain: str) -> str:
     for pos, c in enumerate(domain):
         if c < "\x80":
             out.append(c.lower())
-        elif c in _DEVIATIONS:
-            out.append(c)
-        elif _ignored(c):
             continue
-        elif c in _UTS46_DISALLOWED:
-            raise IdnaError(f"Codepoint {_unot(ord(c))} not allowed at position {pos + 1} in {domain!r}")
-        elif c in _SPECIAL_MAPPINGS:
-            out.append(_SPECIAL_MAPPINGS[c])
-        else:
-            out.append(unicodedata.normalize(_NFKC, unicodedata.normalize(_NFKC, c).casefold()))
-    return unicodedata.normalize(_NFC, "".join(out))
+        mapped = _MAP_CACHE.get(c)
+        if mapped is None:
+            if c in _UTS46_DISALLOWED:
+                raise IdnaError(f"Codepoint {_unot(ord(c))} not allowed at position {pos + 1} in {domain!r}")
+            if len(_MAP_CACHE) >= _CACHE_LIMIT:
+                _MAP_CACHE.clear()
+            mapped = _MAP_CACHE[c] = _map_char(c)
+        out.append(mapped)
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 # RFC 5892 section 2.6 exceptions (F).
@@ -91,11 +107,20 @@ _LETTER_DIGITS = frozenset(("Ll", "Lu", "Lo", "Nd", "Lm", "Mn", "Mc"))
 
 def codepoint_class(c: str) -> str:
     """The RFC 5892 derived property of one code point: PVALID, CONTEXTJ, CONTEXTO or DISALLOWED."""
+    if c < "\x80":
+        return "PVALID" if c.islower() or c.isdigit() or c == "-" else "DISALLOWED"
+    kind = _CLASS_CACHE.get(c)
+    if kind is None:
+        if len(_CLASS_CACHE) >= _CACHE_LIMIT:
+            _CLASS_CACHE.clear()
+        kind = _CLASS_CACHE[c] = _derive_class(c)
+    return kind
+
+
+def _derive_class(c: str) -> str:
     cp = ord(c)
     if cp in _EXCEPTIONS:
         return _EXCEPTIONS[cp]
-    if c < "\x80":
-        return "PVALID" if c.islower() or c.isdigit() or c == "-" else "DISALLOWED"
     if cp in (0x200C, 0x200D):
         return "CONTEXTJ"
     category = unicodedata.category(c)
@@ -103,7 +128,7 @@ def codepoint_class(c: str) -> str:
     if category not in _LETTER_DIGITS or _ignored(c) or any(lo <= cp <= hi for lo, hi in _DISALLOWED_RANGES):
         return "DISALLOWED"
     # RFC 5892 section 2.2 Unstable (B): changed by NFKC_Casefold.
-    if unicodedata.normalize(_NFKC, unicodedata.normalize(_NFKC, c).casefold()) != c:
+    if unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", c).casefold()) != c:
         return "DISALLOWED"
     return "PVALID"
 
@@ -192,9 +217,16 @@ def check_label(label: str) -> None:
     """RFC 5891 section 4.2 / 5.4 checks of one U-label, in ``idna.check_label``'s order and words."""
     if not label:
         raise IdnaError("Empty Label")
+    if label.isascii() and _LDH.issuperset(label):
+        # Lower-case letters, digits and hyphens: all PVALID, NFC, left-to-right; only the hyphen rules apply.
+        if label[2:4] == "--":
+            raise IdnaError("Label has disallowed hyphens in 3rd and 4th position")
+        if label[0] == "-" or label[-1] == "-":
+            raise IdnaError("Label must not start or end with a hyphen")
+        return
     if len(label) > 254:
         raise IdnaError("Label too long")
-    if unicodedata.normalize(_NFC, label) != label:
+    if not unicodedata.is_normalized("NFC", label):
         raise IdnaError("Label must be in Normalization Form C")
     if label[2:4] == "--":
         raise IdnaError("Label has disallowed hyphens in 3rd and 4th position")
@@ -252,16 +284,14 @@ def alabel(label: str) -> str:
     return encoded
 
 
-def decode(ascii_domain: str) -> str:
-    """An ASCII domain to Unicode, label by label (``idna.decode``)."""
-    return ".".join(ulabel(label) for label in ascii_domain.split("."))
+def encode(domain: str, known: dict[str, str]) -> str:
+    """A Unicode domain to ASCII, label by label (``idna.encode``, no UTS #46 mapping).
 
-
-def encode(domain: str) -> str:
-    """A Unicode domain to ASCII, label by label (``idna.encode``, without UTS #46 mapping)."""
+    ``known`` maps U-labels to the A-labels this validation just made from them (checked, so not redone).
+    """
     for dot in "\u3002\uff0e\uff61":
         domain = domain.replace(dot, ".")
-    encoded = ".".join(alabel(label) for label in domain.split("."))
+    encoded = ".".join(known.get(label) or alabel(label) for label in domain.split("."))
     if len(encoded) > 253:
         raise IdnaError("Domain too long")
     return encoded

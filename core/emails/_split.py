@@ -24,12 +24,18 @@ def _composes(text: str, i: int) -> bool:
 
 def _split_at_special(text: str, specials: str) -> tuple[str, str]:
     """Split at the first unquoted character of ``specials``; the right part keeps that character."""
+    # In NFC text no character composes with what follows (a window of NFC text is NFC), so skip the checks.
+    plain = text.isascii() or unicodedata.is_normalized("NFC", text)
+    if plain and '"' not in text:
+        # Nothing quoted and nothing composes: the first special character splits.
+        found = [i for i in (text.find(s) for s in specials) if i >= 0]
+        if found:
+            return text[: min(found)], text[min(found) :]
     inside_quote = False
     escaped = False
-    ascii_text = text.isascii()
     end = len(text)
     for i, c in enumerate(text):
-        if not ascii_text and (c >= "\x80" or (i + 1 < end and text[i + 1] >= "\x80")) and _composes(text, i):
+        if not plain and (c >= "\x80" or (i + 1 < end and text[i + 1] >= "\x80")) and _composes(text, i):
             continue
         if inside_quote:
             if c == "\\" and not escaped:

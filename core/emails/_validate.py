@@ -77,22 +77,24 @@ def _fast_path(email: str, strict: bool) -> ValidatedEmail | None:
 
 def _check_length(original: str, normalized: str, ascii_form: str) -> None:
     # Checked in UTF-8 octets (SMTPUTF8 counts octets) on the input, the normalised form and the ASCII form.
-    for addr, reason in ((original, None), (normalized, "after normalization"),
-                         (ascii_form, "when the part after the @-sign is converted to IDNA ASCII")):
+    for addr, context in ((original, None), (normalized, "after normalization"),
+                          (ascii_form, "when the part after the @-sign is converted to IDNA ASCII")):
+        if len(addr) * 4 <= EMAIL_MAX_LENGTH:  # UTF-8 needs at most 4 octets per code point
+            continue
         octets = len(addr.encode("utf-8", "surrogatepass"))
         diff = octets - EMAIL_MAX_LENGTH
         if diff <= 0:
             continue
         s = "s" if diff > 1 else ""
-        if reason is None and len(addr) == octets:
+        if context is None and len(addr) == octets:
             reason = length_reason(addr, EMAIL_MAX_LENGTH)
-        elif reason is None:
+        elif context is None:
             # Fewest characters that could account for the excess octets, up to one per octet.
             widest = max(len(c.encode("utf-8", "surrogatepass")) for c in addr)
             fewest = max(1, diff // widest)
             reason = f"({diff} character{s} too many)" if fewest == diff else f"({fewest}-{diff} character{s} too many)"
         else:
-            reason += f" ({diff} byte{s} too many)"
+            reason = f"{context} ({diff} byte{s} too many)"
         raise EmailNotValidError(f"The email address is too long {reason}.")
 
 

@@ -1,0 +1,49 @@
+"""Pydantic field types for the api, backed by ``core`` instead of optional third-party validators.
+
+``EmailStr`` replaces ``pydantic.EmailStr`` (which needs email-validator, dnspython and idna): the same
+behaviour - surrounding whitespace stripped, ``Name <addr>`` reduced to the address, the normalised address
+returned, ``format: email`` in the OpenAPI schema, pydantic's error type and wording - with ``core.emails`` doing
+the validation. One deliberate difference: a carriage return or line feed anywhere is refused (pydantic strips a
+trailing one), because an address with a line break is a header-injection vector. See docs/compatibility.md.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from core.emails import EmailNotValidError, validate_email
+
+# The same bound pydantic applies before parsing, so a huge body cannot make validation slow.
+MAX_EMAIL_LENGTH = 2048
+_NAME_CHARS = r"[\w!#$%&'*+\-/=?^_`{|}~]"
+# pydantic's "pretty email" form: an optional unquoted or quoted display name, then the address in <...>.
+_PRETTY_EMAIL = re.compile(
+    rf'\s*(?:((?:{_NAME_CHARS}+\s+)*{_NAME_CHARS}+)|"((?:[^"]|\")+)")?\s*<(.+)>\s*'
+)
+_MESSAGE = "value is not a valid email address: {reason}"
+
+
+def _invalid(reason: str) -> PydanticCustomError:
+    return PydanticCustomError("value_error", _MESSAGE, {"reason": reason})
+
+
+def normalise_email(value: str) -> str:
+    """The normalised address in ``value`` (``Name <addr>`` allowed), or a pydantic ``value_error``."""
+    if len(value) > MAX_EMAIL_LENGTH:
+        raise _invalid(f"Length must not exceed {MAX_EMAIL_LENGTH} characters")
+    if "\r" in value or "\n" in value:
+        raise _invalid("An email address cannot contain a line break.")
+    match = _PRETTY_EMAIL.fullmatch(value)
+    address = match.group(3) if match else value
+    try:
+        return validate_email(address.strip()).normalized
+    except EmailNotValidError as exc:
+        raise _invalid(str(exc)) from exc
+
+
+EmailStr = Annotated[str, AfterValidator(normalise_email), WithJsonSchema({"type": "string", "format": "email"})]
+"""A str field holding a valid email address, normalised (``core.emails``); ``format: email`` in OpenAPI."""
