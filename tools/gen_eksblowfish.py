@@ -14,8 +14,11 @@ Where the time goes (cost 8 = 256 x 2 key expansions x 521 block encryptions x 1
 generated code does about it, measured with cProfile and side by side with passlib's unrolled builtin backend:
 - no function call per block in the hot expansion: the 512 S-box blocks run inline with P held in 18 locals;
 - no ``& 0xffffffff`` per round: a round's sum can carry into bits 32-33, which the three low byte indices mask
-  away anyway; only the top index ``x >> 24`` sees them, so S0 is stored 4 times over (1,024 entries, every
-  write goes to all 4 copies) and indexes correctly without a mask. Words are masked once per block, on output;
+  away anyway; only the top index sees them, so S0 is stored 4 times over (1,024 entries, every write goes to
+  all 4 copies) and indexes correctly without a mask. Words are masked once per block, on output (~10%);
+- the byte indices come from the two 16-bit halves (``hi = x >> 16``, ``lo = x & 65535``): only those two
+  operations touch the 34-bit word; the four byte extractions then run on small ints, which CPython computes
+  on its single-digit fast path (~10% over ``x >> 16 & 255`` style; measured on 3.11-3.13);
 - S-boxes are flat lists in locals (list[int] subscripts are specialised by CPython 3.11+).
 """
 
@@ -51,7 +54,11 @@ def initial_state() -> _State:
 
 def feistel(x: str, y: str, p: str, indent: str) -> str:
     """One round: y ^= F(x) ^ p, without masking (see the generated module's docstring)."""
-    return f"{indent}{y} ^= (S0[{x} >> 24] + S1[{x} >> 16 & 255] ^ S2[{x} >> 8 & 255]) + S3[{x} & 255] ^ {p}\n"
+    return (
+        f"{indent}hi = {x} >> 16\n"
+        f"{indent}lo = {x} & 65535\n"
+        f"{indent}{y} ^= (S0[hi >> 8] + S1[hi & 255] ^ S2[lo >> 8]) + S3[lo & 255] ^ {p}\n"
+    )
 
 
 def rounds(p: str, indent: str) -> str:
@@ -67,7 +74,7 @@ def generate() -> str:
     src = HEADER
     src += '''
 
-def encipher(xl: int, xr: int, state: _State) -> tuple[int, int]:
+def encipher(xl: int, xr: int, state: _State) -> tuple[int, int]:  # noqa: PLR0915 - 16 unrolled rounds
     """Encrypt one 64-bit block given as two 32-bit words."""
     P, S0, S1, S2, S3 = state
     xl ^= P[0]
@@ -76,7 +83,7 @@ def encipher(xl: int, xr: int, state: _State) -> tuple[int, int]:
     src += "    return (xr ^ P[17]) & _M, xl & _M\n"
     src += '''
 
-def _expand0(state: _State, words: list[int]) -> None:
+def _expand0(state: _State, words: list[int]) -> None:  # noqa: PLR0915 - unrolled rounds, by design
     """EksBlowfish's ExpandKey(state, 0, words): XOR 18 words into P, then re-encrypt P and the S-boxes in chain."""
     P, S0, S1, S2, S3 = state
     for i in range(P_WORDS):
