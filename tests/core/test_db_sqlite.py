@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Awaitable, Callable
@@ -62,7 +63,7 @@ def test_data_is_on_disk_for_another_connection(tmp_path: Path, offload: bool) -
     async def body(db: Database) -> None:
         await db.execute("CREATE TABLE t (x TEXT)")
         await db.execute("INSERT INTO t VALUES (?)", ("kept",))
-        with sqlite3.connect(path) as other:
+        with contextlib.closing(sqlite3.connect(path)) as other:
             assert other.execute("SELECT x FROM t").fetchall() == [("kept",)]
 
     run_on(path, body, offload=offload)
