@@ -1,0 +1,33 @@
+"""The database errors every adapter raises, whatever the driver underneath.
+
+Adapters translate their driver's exceptions (``sqlite3.Error``, ``psycopg.Error``, a D1 ``JsException``) into
+these in one place each, so callers never import a driver to catch its errors.
+"""
+
+from __future__ import annotations
+
+from core.errors import LeancoreError
+
+
+class DatabaseError(LeancoreError):
+    """A statement or connection failed; the message names what and why (never the password of a URL)."""
+
+    code = "database_error"
+
+
+class DatabaseUnavailableError(DatabaseError):
+    """The database cannot be reached or opened (server down, bad credentials, missing directory)."""
+
+    code = "database_unavailable"
+
+
+class IntegrityError(DatabaseError):
+    """A constraint refused the statement (a UNIQUE email already taken, a NOT NULL column left empty)."""
+
+    code = "database_integrity_error"
+
+
+class UnsupportedDatabaseError(DatabaseError, ValueError):
+    """The URL's scheme (or the object given) is not a database leancore can talk to."""
+
+    code = "database_unsupported"

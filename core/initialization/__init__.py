@@ -1,0 +1,39 @@
+"""Database initialisation for the cron trigger, the init endpoint and the CLI.
+
+Interface (stable; the api builds on it)::
+
+    async is_database_initialized(db: Database, migrations=None) -> bool
+    async initialize_database(db: Database, settings: Settings, *, migrations=None, site_defaults=None,
+                              hasher=None) -> InitializationReport      # never raises for database trouble
+    async initialize(settings: Settings, **options) -> InitializationReport   # connect + initialise + close
+    InitializationReport: .ok, .changed, .to_dict(), .to_json(indent=None), .steps, .created, .schema_version
+    StepResult(name, status: "applied" | "skipped" | "failed", detail, duration_ms)
+    DEFAULT_SITE_SETTINGS: Mapping[str, JSON value]
+
+CLI: ``python -m core.initialization [--database-url URL]`` prints the report, exits non-zero on failure.
+"""
+
+from __future__ import annotations
+
+from core.initialization._initialize import (
+    DEFAULT_SITE_SETTINGS,
+    Hasher,
+    initialize,
+    initialize_database,
+    is_database_initialized,
+)
+from core.initialization._report import APPLIED, FAILED, SKIPPED, InitializationReport, StepResult, StepStatus
+
+__all__ = [
+    "APPLIED",
+    "DEFAULT_SITE_SETTINGS",
+    "FAILED",
+    "SKIPPED",
+    "Hasher",
+    "InitializationReport",
+    "StepResult",
+    "StepStatus",
+    "initialize",
+    "initialize_database",
+    "is_database_initialized",
+]

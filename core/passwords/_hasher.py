@@ -1,0 +1,218 @@
+"""The password policy: which scheme new hashes use, with which parameters, and which stored hashes are outdated.
+
+New hashes are PBKDF2-HMAC-SHA256 in passlib's format. 600,000 rounds is OWASP's Password Storage Cheat Sheet
+figure for PBKDF2-HMAC-SHA256 (2023). Stored bcrypt hashes (and Django PBKDF2 hashes) verify and count as outdated,
+so ``verify_and_update`` moves every user to the policy on their next successful login.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+
+from core.passwords import _bcrypt
+from core.passwords._errors import (
+    InvalidPasswordError,
+    InvalidPolicyError,
+    MalformedHashError,
+    PasswordTooLongError,
+    UnknownHashError,
+)
+from core.passwords._pbkdf2 import pbkdf2_sha256
+from core.passwords._pbkdf2_format import (
+    CHECKSUM_SIZE,
+    DJANGO_PREFIX,
+    MAX_ROUNDS,
+    MAX_SALT_SIZE,
+    PASSLIB_PREFIX,
+    Pbkdf2Hash,
+    parse_django,
+    parse_passlib,
+)
+
+DEFAULT_ROUNDS = 600_000  # OWASP Password Storage Cheat Sheet (2023), PBKDF2-HMAC-SHA256
+DEFAULT_SALT_SIZE = 16  # 128 bits: NIST SP 800-132 §5.1 asks for at least 128; passlib's default too
+MIN_SALT_SIZE = 16
+# passlib.utils.MAX_PASSWORD_SIZE: longer passwords are refused for hashing and verifying alike, so a request
+# cannot make the server hash megabytes (PBKDF2 hashes a long key once; this bound keeps that cheap).
+DEFAULT_MAX_PASSWORD_BYTES = 4096
+# No stored hash of any supported scheme is longer than this (a 1024-byte salt in ab64 is 1366 characters).
+MAX_HASH_LENGTH = 2048
+
+SCHEME_PBKDF2_SHA256 = "pbkdf2-sha256"
+SCHEME_DJANGO_PBKDF2_SHA256 = "django-pbkdf2-sha256"
+SCHEME_BCRYPT = "bcrypt"
+
+
+def identify(hashed: str | bytes) -> str:
+    """The scheme of a stored hash: ``pbkdf2-sha256``, ``django-pbkdf2-sha256`` or ``bcrypt``; typed errors else."""
+    text = _hash_text(hashed)
+    if text.startswith(PASSLIB_PREFIX):
+        return SCHEME_PBKDF2_SHA256
+    if text.startswith(DJANGO_PREFIX):
+        return SCHEME_DJANGO_PBKDF2_SHA256
+    if _bcrypt.is_bcrypt(text):
+        return SCHEME_BCRYPT
+    raise UnknownHashError("the stored hash belongs to no supported scheme")
+
+
+def _hash_text(hashed: object) -> str:
+    if isinstance(hashed, bytes):
+        try:
+            hashed = hashed.decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise MalformedHashError("a stored hash is ASCII text") from exc
+    if not isinstance(hashed, str):
+        raise MalformedHashError(f"a stored hash is str or bytes, not {type(hashed).__name__}")
+    if not hashed.isascii() or len(hashed) > MAX_HASH_LENGTH:
+        raise MalformedHashError("a stored hash is ASCII text of at most 2048 characters")
+    return hashed
+
+
+class PasswordHasher:
+    """A password policy: PBKDF2-HMAC-SHA256 parameters for new hashes and the threshold for rehashing old ones.
+
+    ``rounds``: iterations for new hashes. ``min_rounds``: stored PBKDF2 hashes below it need a rehash (default:
+    ``rounds``). ``salt_size``: bytes of random salt. ``max_password_bytes``: longer (UTF-8) passwords are refused
+    with PasswordTooLongError. ``pure_python``: use the pure-Python PBKDF2 and bcrypt engines even where
+    ``hashlib.pbkdf2_hmac`` / the ``bcrypt`` package exist (tests; Pyodide uses them regardless).
+    Hashing is synchronous and CPU-bound: the api layer runs it in a worker thread where threads exist.
+    """
+
+    __slots__ = ("_max_password_bytes", "_min_rounds", "_pure_python", "_rounds", "_salt_size")
+
+    def __init__(
+        self,
+        rounds: int = DEFAULT_ROUNDS,
+        *,
+        min_rounds: int | None = None,
+        salt_size: int = DEFAULT_SALT_SIZE,
+        max_password_bytes: int = DEFAULT_MAX_PASSWORD_BYTES,
+        pure_python: bool = False,
+    ) -> None:
+        min_rounds = rounds if min_rounds is None else min_rounds
+        for name, value in (("rounds", rounds), ("min_rounds", min_rounds), ("salt_size", salt_size),
+                            ("max_password_bytes", max_password_bytes)):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InvalidPolicyError(f"{name} must be an int, not {type(value).__name__}")
+        if not 1 <= rounds <= MAX_ROUNDS:
+            raise InvalidPolicyError(f"rounds must be in 1..{MAX_ROUNDS}")
+        if not 1 <= min_rounds <= rounds:
+            raise InvalidPolicyError("min_rounds must be in 1..rounds (else fresh hashes would need a rehash)")
+        if not MIN_SALT_SIZE <= salt_size <= MAX_SALT_SIZE:
+            raise InvalidPolicyError(f"salt_size must be in {MIN_SALT_SIZE}..{MAX_SALT_SIZE} bytes")
+        if max_password_bytes < 1:
+            raise InvalidPolicyError("max_password_bytes must be positive")
+        self._rounds = rounds
+        self._min_rounds = min_rounds
+        self._salt_size = salt_size
+        self._max_password_bytes = max_password_bytes
+        self._pure_python = bool(pure_python)
+
+    @property
+    def rounds(self) -> int:
+        """PBKDF2 iterations of new hashes (reported by the api's /system/status)."""
+        return self._rounds
+
+    @property
+    def min_rounds(self) -> int:
+        """Stored PBKDF2 hashes with fewer iterations need a rehash."""
+        return self._min_rounds
+
+    @property
+    def salt_size(self) -> int:
+        """Bytes of random salt in new hashes."""
+        return self._salt_size
+
+    @property
+    def max_password_bytes(self) -> int:
+        """The longest password (in UTF-8 bytes) this policy hashes or verifies."""
+        return self._max_password_bytes
+
+    @property
+    def pure_python(self) -> bool:
+        """Whether the pure-Python engines are forced."""
+        return self._pure_python
+
+    @property
+    def scheme(self) -> str:
+        """The scheme of new hashes."""
+        return SCHEME_PBKDF2_SHA256
+
+    def __repr__(self) -> str:
+        return (f"PasswordHasher(rounds={self._rounds}, min_rounds={self._min_rounds}, salt_size={self._salt_size}, "
+                f"max_password_bytes={self._max_password_bytes}, pure_python={self._pure_python})")
+
+    def _secret(self, password: object) -> bytes:
+        if isinstance(password, str):
+            try:
+                password = password.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise InvalidPasswordError("the password is not encodable as UTF-8 (lone surrogate)") from exc
+        if not isinstance(password, bytes):
+            raise InvalidPasswordError(f"a password is str or bytes, not {type(password).__name__}")
+        if len(password) > self._max_password_bytes:
+            raise PasswordTooLongError(f"passwords are limited to {self._max_password_bytes} bytes")
+        return password
+
+    def hash(self, password: str | bytes) -> str:
+        """A new ``$pbkdf2-sha256$`` hash of the password with a fresh random salt and the policy's rounds."""
+        secret = self._secret(password)
+        salt = os.urandom(self._salt_size)
+        checksum = pbkdf2_sha256(secret, salt, self._rounds, CHECKSUM_SIZE, pure=self._pure_python)
+        return Pbkdf2Hash(self._rounds, salt, checksum).to_string()
+
+    def verify(self, password: str | bytes, hashed: str | bytes) -> bool:
+        """Whether the password matches the stored hash; typed ValueError subclasses for a malformed/unknown hash."""
+        secret = self._secret(password)
+        scheme = identify(hashed)
+        text = _hash_text(hashed)
+        if scheme == SCHEME_BCRYPT:
+            return _bcrypt.verify(secret, text, pure=self._pure_python)
+        parsed = parse_passlib(text) if scheme == SCHEME_PBKDF2_SHA256 else parse_django(text)
+        computed = pbkdf2_sha256(secret, parsed.salt, parsed.rounds, CHECKSUM_SIZE, pure=self._pure_python)
+        return hmac.compare_digest(computed, parsed.checksum)
+
+    def needs_rehash(self, hashed: str | bytes) -> bool:
+        """Whether a (well-formed) stored hash falls short of the policy: bcrypt, Django, or too few rounds/salt."""
+        scheme = identify(hashed)
+        text = _hash_text(hashed)
+        if scheme == SCHEME_BCRYPT:
+            _bcrypt.parse(text)
+            return True
+        if scheme == SCHEME_DJANGO_PBKDF2_SHA256:
+            parse_django(text)
+            return True
+        parsed = parse_passlib(text)
+        return parsed.rounds < self._min_rounds or len(parsed.salt) < MIN_SALT_SIZE
+
+    def verify_and_update(self, password: str | bytes, hashed: str | bytes) -> tuple[bool, str | None]:
+        """``(valid, new_hash)``: ``new_hash`` only when the password is correct and the stored hash is outdated."""
+        if not self.verify(password, hashed):
+            return False, None
+        if self.needs_rehash(hashed):
+            return True, self.hash(password)
+        return True, None
+
+
+DEFAULT_HASHER = PasswordHasher()
+
+
+def hash_password(password: str | bytes) -> str:
+    """Hash a password with the default policy (``DEFAULT_HASHER``)."""
+    return DEFAULT_HASHER.hash(password)
+
+
+def verify_password(password: str | bytes, hashed: str | bytes) -> bool:
+    """Verify a password against a stored hash with the default policy."""
+    return DEFAULT_HASHER.verify(password, hashed)
+
+
+def needs_rehash(hashed: str | bytes) -> bool:
+    """Whether a stored hash falls short of the default policy."""
+    return DEFAULT_HASHER.needs_rehash(hashed)
+
+
+def verify_and_update(password: str | bytes, hashed: str | bytes) -> tuple[bool, str | None]:
+    """Verify, and return a new hash when the stored one is outdated (default policy)."""
+    return DEFAULT_HASHER.verify_and_update(password, hashed)

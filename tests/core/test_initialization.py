@@ -1,0 +1,278 @@
+"""core.initialization on real SQLite files: idempotent, never overwrites, atomic per migration, JSON report."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.db import Database, SQLiteDatabase, Statement, connect
+from core.initialization import (
+    DEFAULT_SITE_SETTINGS,
+    InitializationReport,
+    initialize,
+    initialize_database,
+    is_database_initialized,
+)
+from core.migrations import Migration, load_migrations
+from core.passwords import verify_password
+from core.settings import Settings
+
+ADMIN = "admin@example.com"
+SETTINGS = Settings(admin_email=ADMIN, super_admin_password="correct horse", password_rounds=1000)
+
+
+def fast_hash(password: str) -> str:
+    return "test$" + password
+
+
+def init(path: Path, settings: Settings = SETTINGS, **options: Any) -> InitializationReport:
+    options.setdefault("hasher", fast_hash)
+
+    async def main() -> InitializationReport:
+        db = await connect(f"sqlite:///{path}")
+        try:
+            return await initialize_database(db, settings, **options)
+        finally:
+            await db.close()
+
+    return asyncio.run(main())
+
+
+def query(path: Path, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    async def main() -> list[dict[str, Any]]:
+        db = await connect(f"sqlite:///{path}")
+        try:
+            return await db.fetch_all(sql, params)
+        finally:
+            await db.close()
+
+    return asyncio.run(main())
+
+
+def statuses(report: InitializationReport) -> dict[str, str]:
+    return {step.name: step.status for step in report.steps}
+
+
+def test_first_run_creates_everything_and_says_so(tmp_path: Path) -> None:
+    """A fresh file gets the schema, one active super admin and every default setting, each step 'applied'."""
+    path = tmp_path / "db.sqlite3"
+    report = init(path)
+    assert report.ok
+    assert report.changed
+    assert statuses(report) == {"migrations_table": "applied", "migration 0001_initial.sql": "applied",
+                                "super_admin": "applied", "site_settings": "applied"}
+    assert report.created == {"migrations": ["0001_initial.sql"], "users": [ADMIN],
+                              "site_settings": list(DEFAULT_SITE_SETTINGS)}
+    assert report.schema_version == 1
+    assert report.database_type == "sqlite"
+    users = query(path, "SELECT email, hashed_password, is_active, is_superuser FROM users")
+    assert users == [{"email": ADMIN, "hashed_password": "test$correct horse", "is_active": 1, "is_superuser": 1}]
+    stored = {r["key"]: json.loads(r["value"]) for r in query(path, "SELECT key, value FROM site_settings")}
+    assert stored == dict(DEFAULT_SITE_SETTINGS)
+
+
+@pytest.mark.parametrize("runs", [2, 10, 100])
+def test_every_later_run_changes_nothing_and_reports_skipped(tmp_path: Path, runs: int) -> None:
+    """After the first run, each of 2, 10, 100 runs reports every step 'skipped' and the data is unchanged."""
+    path = tmp_path / "db.sqlite3"
+    init(path)
+    snapshot = [query(path, f"SELECT * FROM {t}") for t in ("d1_migrations", "users", "site_settings")]
+    for _ in range(runs - 1):
+        report = init(path)
+        assert report.ok
+        assert not report.changed
+        assert set(statuses(report).values()) == {"skipped"}
+        assert report.created == {"migrations": [], "users": [], "site_settings": []}
+        assert report.schema_version == 1
+    assert [query(path, f"SELECT * FROM {t}") for t in ("d1_migrations", "users", "site_settings")] == snapshot
+
+
+def test_default_hasher_is_core_passwords_with_the_configured_rounds(tmp_path: Path) -> None:
+    """Without a hasher, the admin's password is hashed by core.passwords at settings.password_rounds."""
+    path = tmp_path / "db.sqlite3"
+    assert init(path, hasher=None).ok
+    (user,) = query(path, "SELECT hashed_password FROM users")
+    assert user["hashed_password"].startswith("$pbkdf2-sha256$1000$")
+    assert verify_password("correct horse", user["hashed_password"])
+
+
+def test_an_existing_account_is_never_modified(tmp_path: Path) -> None:
+    """A user already holding ADMIN_EMAIL keeps its password and flags; the report says it was left alone."""
+    path = tmp_path / "db.sqlite3"
+    init(path, Settings())
+    asyncio.run(_exec(path, "INSERT INTO users (email, hashed_password, is_active, is_superuser) VALUES (?, ?, ?, ?)",
+                      (ADMIN, "old-hash", False, False)))
+    report = init(path)
+    step = next(s for s in report.steps if s.name == "super_admin")
+    assert step.status == "skipped"
+    assert "left unchanged" in step.detail
+    assert "not an active superuser" in step.detail
+    assert query(path, "SELECT hashed_password, is_active, is_superuser FROM users") == [
+        {"hashed_password": "old-hash", "is_active": 0, "is_superuser": 0}]
+
+
+def test_site_settings_are_seeded_for_missing_keys_only(tmp_path: Path) -> None:
+    """An operator's value survives; only the keys not present are inserted and reported."""
+    path = tmp_path / "db.sqlite3"
+    init(path, site_defaults={})
+    asyncio.run(_exec(path, "INSERT INTO site_settings (key, value) VALUES (?, ?)", ("site_name", '"Mine"')))
+    report = init(path)
+    assert report.created["site_settings"] == [k for k in DEFAULT_SITE_SETTINGS if k != "site_name"]
+    assert query(path, "SELECT value FROM site_settings WHERE key = ?", ("site_name",)) == [{"value": '"Mine"'}]
+
+
+def test_without_admin_settings_the_admin_step_is_skipped(tmp_path: Path) -> None:
+    """No ADMIN_EMAIL: the super_admin step is 'skipped' with the reason, and no user is created."""
+    report = init(tmp_path / "db.sqlite3", Settings())
+    step = next(s for s in report.steps if s.name == "super_admin")
+    assert (step.status, step.detail) == ("skipped", "ADMIN_EMAIL / SUPER_ADMIN_PASSWORD not set")
+    assert query(tmp_path / "db.sqlite3", "SELECT count(*) AS n FROM users") == [{"n": 0}]
+
+
+async def _exec(path: Path, sql: str, params: Sequence[Any] = ()) -> None:
+    db = await connect(f"sqlite:///{path}")
+    await db.execute(sql, params)
+    await db.close()
+
+
+BROKEN = Migration("0002_extra.sql", "CREATE TABLE extra (x TEXT);\nINSERT INTO extra VALUES ('kept');\n"
+                                     "INSERT INTO no_such_table VALUES (1);\n")
+FIXED = Migration("0002_extra.sql", "CREATE TABLE extra (x TEXT);\nINSERT INTO extra VALUES ('kept');\n")
+
+
+def test_a_migration_failing_part_way_leaves_the_database_as_before_it(tmp_path: Path) -> None:
+    """0002 fails at its third statement: no trace of its first two, 0001's data intact, next run completes."""
+    path = tmp_path / "db.sqlite3"
+    shipped = list(load_migrations("sqlite"))
+    init(path)
+    report = init(path, migrations=[*shipped, BROKEN])
+    assert not report.ok
+    assert statuses(report)["migration 0002_extra.sql"] == "failed"
+    assert statuses(report)["super_admin"] == "skipped"
+    assert report.errors == ["migration 0002_extra.sql: sqlite: no such table: no_such_table"]
+    assert report.schema_version == 1
+    assert query(path, "SELECT name FROM sqlite_master WHERE name = 'extra'") == []
+    assert query(path, "SELECT name FROM d1_migrations") == [{"name": "0001_initial.sql"}]
+    assert query(path, "SELECT email FROM users") == [{"email": ADMIN}]
+
+    report = init(path, migrations=[*shipped, FIXED])
+    assert report.ok
+    assert report.created["migrations"] == ["0002_extra.sql"]
+    assert report.schema_version == 2
+    assert query(path, "SELECT x FROM extra") == [{"x": "kept"}]
+
+
+def test_is_database_initialized_follows_the_migrations(tmp_path: Path) -> None:
+    """False on an empty file, True once every migration is recorded, False again when a new one ships."""
+
+    async def main() -> None:
+        db = await connect(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+        assert await is_database_initialized(db) is False
+        await initialize_database(db, SETTINGS, hasher=fast_hash)
+        assert await is_database_initialized(db) is True
+        assert await is_database_initialized(db, [*load_migrations("sqlite"), FIXED]) is False
+        await db.close()
+
+    asyncio.run(main())
+
+
+class LosesTheRace:
+    """A Database whose first batch is preceded by a complete initialisation through another connection.
+
+    It reproduces the interleaving of two processes deterministically: this initialiser has read
+    d1_migrations (0001 pending), then the other one applies 0001 before this one's batch runs.
+    """
+
+    def __init__(self, inner: SQLiteDatabase, path: Path) -> None:
+        self.inner, self.path, self.raced = inner, path, False
+        self.dialect = inner.dialect
+
+    async def batch(self, statements: Sequence[Statement]) -> None:
+        if not self.raced:
+            self.raced = True
+            other = await connect(f"sqlite:///{self.path}")
+            assert (await initialize_database(other, SETTINGS, hasher=fast_hash)).ok
+            await other.close()
+        await self.inner.batch(statements)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def test_losing_a_race_reports_skipped_not_failed(tmp_path: Path) -> None:
+    """When another initialiser applies a migration between our check and our batch, we report it skipped."""
+    path = tmp_path / "db.sqlite3"
+
+    async def main() -> InitializationReport:
+        inner = await SQLiteDatabase.open(str(path))
+        db: Database = LosesTheRace(inner, path)  # type: ignore[assignment]
+        try:
+            return await initialize_database(db, SETTINGS, hasher=fast_hash)
+        finally:
+            await inner.close()
+
+    report = asyncio.run(main())
+    assert report.ok
+    step = next(s for s in report.steps if s.name == "migration 0001_initial.sql")
+    assert (step.status, step.detail) == ("skipped", "applied concurrently by another initialiser")
+    assert query(path, "SELECT count(*) AS n FROM d1_migrations") == [{"n": 1}]
+    assert query(path, "SELECT count(*) AS n FROM users") == [{"n": 1}]
+
+
+def test_an_unreachable_database_gives_a_failed_report(tmp_path: Path) -> None:
+    """initialize() on a file in a missing directory returns ok=False with one failed connect step, no raise."""
+    url = f"sqlite:///{tmp_path / 'missing' / 'db.sqlite3'}"
+    report = asyncio.run(initialize(Settings(database_url=url)))
+    assert not report.ok
+    assert [(s.name, s.status) for s in report.steps] == [("connect", "failed")]
+    assert report.errors[0].startswith("connect: cannot open SQLite database")
+    assert report.database_type == "sqlite"
+
+
+def test_report_serialises_to_json(tmp_path: Path) -> None:
+    """to_json() is valid JSON with the documented keys; durations are numbers, errors a list of strings."""
+    data = json.loads(init(tmp_path / "db.sqlite3").to_json())
+    assert list(data) == ["ok", "database_type", "schema_version", "started_at", "duration_ms", "steps", "created",
+                          "errors"]
+    assert data["ok"] is True
+    assert data["errors"] == []
+    assert all(set(step) == {"name", "status", "detail", "duration_ms"} for step in data["steps"])
+    assert all(isinstance(step["duration_ms"], float) for step in data["steps"])
+    assert data["started_at"].endswith("Z")
+
+
+def _cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k in ("PATH", "PYTHONPATH", "SYSTEMROOT")}
+    return subprocess.run([sys.executable, "-m", "core.initialization", *args], capture_output=True, text=True,
+                          env=base | env, cwd=tmp_path, timeout=120, check=False)
+
+
+def test_cli_prints_the_report_and_exits_zero_then_nonzero_on_failure(tmp_path: Path) -> None:
+    """python -m core.initialization prints the JSON report; exit 0 when ok, 1 when the database is unreachable."""
+    ok = _cli(tmp_path, ADMIN_EMAIL=ADMIN, SUPER_ADMIN_PASSWORD="pw", PASSWORD_ROUNDS="1000")
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["created"]["users"] == [ADMIN]
+    assert (tmp_path / "leancore.sqlite3").is_file()  # the embedded default, in the working directory
+    again = _cli(tmp_path, "--indent", "0")
+    assert again.returncode == 0
+    assert json.loads(again.stdout)["created"]["migrations"] == []
+    bad = _cli(tmp_path, "--database-url", f"sqlite:///{tmp_path / 'nope' / 'x.sqlite3'}")
+    assert bad.returncode == 1
+    assert json.loads(bad.stdout)["errors"][0].startswith("connect: cannot open SQLite database")
+
+
+def test_cli_exits_two_on_invalid_settings(tmp_path: Path) -> None:
+    """Invalid settings: exit 2 and a report with one failed 'settings' step naming the variable."""
+    result = _cli(tmp_path, ENVIRONMENT="production")
+    assert result.returncode == 2
+    report = json.loads(result.stdout)
+    assert report["steps"][0]["name"] == "settings"
+    assert "SECRET_KEY: required in production" in report["errors"][0]

@@ -1,0 +1,290 @@
+"""The public password API: the policy object, the module-level defaults, rehash-on-login and typed errors."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import core.passwords as passwords
+from core.errors import LeancoreError
+from core.passwords import (
+    DEFAULT_HASHER,
+    InvalidPasswordError,
+    InvalidPolicyError,
+    MalformedHashError,
+    PasswordError,
+    PasswordHasher,
+    PasswordTooLongError,
+    UnknownHashError,
+)
+
+# passlib's documented example, reproduced in /work/shared/facts.md: "password", 16 zero bytes of salt, 1000 rounds.
+PASSLIB_EXAMPLE = "$pbkdf2-sha256$1000$AAAAAAAAAAAAAAAAAAAAAA$dGBRjrF0HXvnspFIKLlwEavbAfLm6U/5VEkKXHS.VVQ"
+# bcrypt of "password" at cost 4 with a fixed salt (made with pyca/bcrypt 4.3.0; compat_tests re-check it).
+BCRYPT_EXAMPLE = "$2b$04$abcdefghijklmnopqrstuughE8Ev8uGFaUgY2cNEySvxngrb/Jzdm"
+FORMAT = re.compile(r"\$pbkdf2-sha256\$(\d+)\$([./A-Za-z0-9]{22})\$([./A-Za-z0-9]{43})")
+FAST = PasswordHasher(rounds=1000)
+
+
+@pytest.fixture(params=[False, True], ids=["engine-default", "engine-pure"])
+def hasher(request: pytest.FixtureRequest) -> PasswordHasher:
+    """A low-rounds policy, once with the default engines and once with the pure-Python ones forced."""
+    return PasswordHasher(rounds=1000, pure_python=request.param)
+
+
+def test_default_policy_is_owasp_2023() -> None:
+    """The default policy hashes with 600,000 PBKDF2-HMAC-SHA256 rounds and a 16-byte salt."""
+    assert DEFAULT_HASHER.rounds == passwords.DEFAULT_ROUNDS == 600_000
+    assert DEFAULT_HASHER.min_rounds == 600_000
+    assert DEFAULT_HASHER.salt_size == 16
+    assert DEFAULT_HASHER.scheme == "pbkdf2-sha256"
+    assert not DEFAULT_HASHER.pure_python
+
+
+def test_module_level_functions_use_the_default_policy() -> None:
+    """hash_password makes a 600,000-round hash that verify_password accepts and needs_rehash does not flag."""
+    hashed = passwords.hash_password("correct horse")
+    match = FORMAT.fullmatch(hashed)
+    assert match is not None
+    assert match.group(1) == "600000"
+    assert passwords.verify_password("correct horse", hashed)
+    assert not passwords.verify_password("correct horsE", hashed)
+    assert not passwords.needs_rehash(hashed)
+    assert passwords.verify_and_update("correct horse", hashed) == (True, None)
+
+
+def test_passlib_example_verifies(hasher: PasswordHasher) -> None:
+    """passlib's documented example hash verifies for its password and not for another."""
+    assert hasher.verify("password", PASSLIB_EXAMPLE)
+    assert not hasher.verify("Password", PASSLIB_EXAMPLE)
+
+
+def test_hash_format_is_passlibs(hasher: PasswordHasher) -> None:
+    """A new hash is $pbkdf2-sha256$<rounds>$<22 ab64 chars>$<43 ab64 chars> and recomputes from its parts."""
+    hashed = hasher.hash("pässword")
+    match = FORMAT.fullmatch(hashed)
+    assert match is not None
+    assert match.group(1) == "1000"
+    salt = passwords._hasher.parse_passlib(hashed).salt
+    checksum = hashlib.pbkdf2_hmac("sha256", "pässword".encode(), salt, 1000)
+    assert passwords._hasher.parse_passlib(hashed).checksum == checksum
+
+
+def test_salt_is_fresh_per_hash() -> None:
+    """Two hashes of one password differ (a random salt per call)."""
+    assert FAST.hash("x") != FAST.hash("x")
+
+
+@settings(max_examples=25)
+@given(password=st.one_of(st.text(max_size=80), st.binary(max_size=80)))
+def test_round_trip_for_any_password(password: str | bytes) -> None:
+    """Any str (UTF-8) or bytes password verifies against its own hash, and a different one does not."""
+    hashed = FAST.hash(password)
+    assert FAST.verify(password, hashed)
+    other = password + ("x" if isinstance(password, str) else b"x")
+    assert not FAST.verify(other, hashed)
+
+
+def test_str_and_its_utf8_bytes_are_the_same_password() -> None:
+    """A str password and its UTF-8 encoding verify against each other's hashes."""
+    assert FAST.verify("naïve".encode(), FAST.hash("naïve"))
+    assert FAST.verify("naïve", FAST.hash("naïve".encode()))
+
+
+def test_bytes_hash_is_accepted() -> None:
+    """A stored hash given as ASCII bytes verifies like its str form."""
+    assert FAST.verify("password", PASSLIB_EXAMPLE.encode())
+
+
+def test_pure_and_default_engines_agree() -> None:
+    """A hash made with the pure-Python engine verifies with the default one and vice versa."""
+    pure = PasswordHasher(rounds=1000, pure_python=True)
+    assert FAST.verify("pw", pure.hash("pw"))
+    assert pure.verify("pw", FAST.hash("pw"))
+
+
+@pytest.mark.parametrize(
+    ("stored_rounds", "policy", "expected"),
+    [
+        (1000, PasswordHasher(rounds=1000), False),
+        (999, PasswordHasher(rounds=1000), True),
+        (2000, PasswordHasher(rounds=1000), False),
+        (1000, PasswordHasher(rounds=2000), True),
+        (1000, PasswordHasher(rounds=2000, min_rounds=1000), False),
+    ],
+)
+def test_needs_rehash_truth_table(stored_rounds: int, policy: PasswordHasher, expected: bool) -> None:
+    """A PBKDF2 hash needs a rehash exactly when its rounds are below the policy's min_rounds."""
+    stored = PasswordHasher(rounds=stored_rounds).hash("pw")
+    assert policy.needs_rehash(stored) is expected
+
+
+def test_short_salt_needs_rehash() -> None:
+    """A passlib hash with a salt shorter than 16 bytes is outdated even at the policy's rounds."""
+    stored = "$pbkdf2-sha256$1000$AAAAAAAAAAAAAAAAAAAA$" + "A" * 42 + "A"
+    assert FAST.needs_rehash(stored)
+
+
+def test_bcrypt_and_django_hashes_always_need_rehash() -> None:
+    """bcrypt and Django hashes are always outdated: the policy's scheme is passlib's PBKDF2."""
+    assert FAST.needs_rehash(BCRYPT_EXAMPLE)
+    django = "pbkdf2_sha256$1000$salt$" + "A" * 43 + "="
+    assert FAST.needs_rehash(django)
+
+
+def test_verify_and_update_upgrades_low_rounds(hasher: PasswordHasher) -> None:
+    """A correct password against a low-rounds hash returns a new hash at the policy's rounds."""
+    valid, new = hasher.verify_and_update("password", PASSLIB_EXAMPLE)
+    assert valid
+    assert new is None
+    stronger = PasswordHasher(rounds=2000, pure_python=hasher.pure_python)
+    valid, new = stronger.verify_and_update("password", PASSLIB_EXAMPLE)
+    assert valid
+    assert new is not None
+    assert new.startswith("$pbkdf2-sha256$2000$")
+    assert stronger.verify("password", new)
+    assert not stronger.needs_rehash(new)
+
+
+def test_verify_and_update_upgrades_bcrypt(hasher: PasswordHasher) -> None:
+    """A correct password against a bcrypt hash returns a PBKDF2 hash of the same password."""
+    valid, new = hasher.verify_and_update("password", BCRYPT_EXAMPLE)
+    assert valid
+    assert new is not None
+    assert FORMAT.fullmatch(new)
+    assert hasher.verify("password", new)
+
+
+@pytest.mark.parametrize("stored", [PASSLIB_EXAMPLE, BCRYPT_EXAMPLE])
+def test_verify_and_update_never_returns_a_hash_for_a_wrong_password(stored: str) -> None:
+    """A wrong password gives (False, None) whether or not the stored hash is outdated."""
+    assert PasswordHasher(rounds=2000).verify_and_update("wrong", stored) == (False, None)
+
+
+def test_django_format_verifies() -> None:
+    """Django's pbkdf2_sha256$<iterations>$<salt>$<base64> format verifies (salt used as its text)."""
+    checksum = hashlib.pbkdf2_hmac("sha256", b"secret", b"seasalt", 1200)
+    stored = f"pbkdf2_sha256$1200$seasalt${base64.b64encode(checksum).decode()}"
+    assert FAST.verify("secret", stored)
+    assert not FAST.verify("Secret", stored)
+    assert passwords.identify(stored) == "django-pbkdf2-sha256"
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "$pbkdf2-sha256$1000$AAAAAAAAAAAAAAAAAAAAAA",  # no checksum
+        "$pbkdf2-sha256$01000$AAAAAAAAAAAAAAAAAAAAAA$dGBRjrF0HXvnspFIKLlwEavbAfLm6U/5VEkKXHS.VVQ",  # zero-padded
+        "$pbkdf2-sha256$0$AAAAAAAAAAAAAAAAAAAAAA$dGBRjrF0HXvnspFIKLlwEavbAfLm6U/5VEkKXHS.VVQ",  # zero rounds
+        "$pbkdf2-sha256$4294967296$AAAAAAAAAAAAAAAAAAAAAA$dGBRjrF0HXvnspFIKLlwEavbAfLm6U/5VEkKXHS.VVQ",
+        "$pbkdf2-sha256$x$AAAAAAAAAAAAAAAAAAAAAA$dGBRjrF0HXvnspFIKLlwEavbAfLm6U/5VEkKXHS.VVQ",
+        "$pbkdf2-sha256$1000$AAAA*AAAAAAAAAAAAAAAAA$dGBRjrF0HXvnspFIKLlwEavbAfLm6U/5VEkKXHS.VVQ",
+        "$pbkdf2-sha256$1000$AAAAAAAAAAAAAAAAAAAAAA$dGBRjrF0HXvnspFIKLlwEavbAfLm6U/5VEkKXHS.VV",  # short checksum
+        "$pbkdf2-sha256$1000$AAAAAAAAAAAAAAAAAAAAAA$dGBRjrF0HXvnspFIKLlwEavbAfLm6U/5VEkKXHS.VVR",  # unused bits
+        "$pbkdf2-sha256$1000$AAAAAAAAAAAAAAAAAAAAAA$dGBRjrF0HXvnspFIKLlwEavbAfLm6U/5VEkKXHS.VVQ$",
+        "$pbkdf2-sha256$1000$" + "A" * 1368 + "$dGBRjrF0HXvnspFIKLlwEavbAfLm6U/5VEkKXHS.VVQ",  # 1026-byte salt
+        "$pbkdf2-sha256$1000$AAAA$dGBRjrF0HXvnspFIKLlwEavbAfLm6U/5VEkKXHS.VVQ" + "A" * 2000,  # over 2048 chars
+        "$pbkdf2-sha256$1000$ÄAAAAAAAAAAAAAAAAAAAAA$dGBRjrF0HXvnspFIKLlwEavbAfLm6U/5VEkKXHS.VVQ",  # non-ASCII
+        "pbkdf2_sha256$1000$salt$notbase64",
+        "pbkdf2_sha256$1000$$" + "A" * 43 + "=",  # empty Django salt
+        "pbkdf2_sha256$1000$salt$" + "A" * 42 + "B=",  # non-canonical base64
+        "$2b$04$abcdefghijklmnopqrstuughE8Ev8uGFaUgY2cNEySvxngrb/Jzd",  # truncated bcrypt
+        "$2b$4$abcdefghijklmnopqrstuughE8Ev8uGFaUgY2cNEySvxngrb/Jzdm",  # one-digit cost
+        "$2b$03$abcdefghijklmnopqrstuughE8Ev8uGFaUgY2cNEySvxngrb/Jzdm",  # cost below 4
+        "$2b$32$abcdefghijklmnopqrstuughE8Ev8uGFaUgY2cNEySvxngrb/Jzdm",  # cost above 31
+        "$2b$04$abcdefghijklmnopqrstuvghE8Ev8uGFaUgY2cNEySvxngrb/Jzdm",  # non-canonical salt
+        "$2b$04$abcdefghijklmnopqrstuughE8Ev8uGFaUgY2cNEySvxngrb/Jzdn",  # non-canonical checksum
+        b"$pbkdf2-sha256$1000$\xff",
+    ],
+)
+def test_malformed_hashes_raise_the_typed_error(stored: str | bytes) -> None:
+    """A hash of a known scheme that breaks its format raises MalformedHashError (a ValueError), never IndexError."""
+    with pytest.raises(MalformedHashError) as info:
+        FAST.verify("password", stored)
+    assert isinstance(info.value, ValueError)
+    assert info.value.code == "malformed_password_hash"
+    with pytest.raises(MalformedHashError):
+        FAST.needs_rehash(stored)
+
+
+@pytest.mark.parametrize(
+    "stored", ["", "password", "$1$abc$def", "$2$04$abc", "$argon2id$v=19$m=65536", "$pbkdf2$1$a$b"]
+)
+def test_unknown_schemes_raise_the_typed_error(stored: str) -> None:
+    """A hash of no supported scheme raises UnknownHashError (a ValueError) from verify and needs_rehash."""
+    with pytest.raises(UnknownHashError) as info:
+        FAST.verify("password", stored)
+    assert isinstance(info.value, ValueError)
+    assert info.value.code == "unknown_password_hash"
+    with pytest.raises(UnknownHashError):
+        FAST.needs_rehash(stored)
+
+
+@pytest.mark.parametrize("stored", [None, 12, ["$pbkdf2-sha256$"]])
+def test_non_text_hashes_raise_the_typed_error(stored: object) -> None:
+    """A stored hash that is not str or bytes raises MalformedHashError rather than TypeError."""
+    with pytest.raises(MalformedHashError):
+        FAST.verify("password", stored)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("password", [None, 1, bytearray(b"pw"), "\ud800"])
+def test_invalid_passwords_raise_the_typed_error(password: object) -> None:
+    """A password that is not str/bytes, or a str with a lone surrogate, raises InvalidPasswordError."""
+    for call in (FAST.hash, lambda p: FAST.verify(p, PASSLIB_EXAMPLE)):
+        with pytest.raises(InvalidPasswordError) as info:
+            call(password)
+        assert info.value.code == "invalid_password"
+
+
+def test_password_length_limit_applies_to_hash_and_verify() -> None:
+    """Passwords over max_password_bytes (UTF-8 bytes) are refused for hashing and verifying; at the limit they pass."""
+    policy = PasswordHasher(rounds=1000, max_password_bytes=10)
+    assert policy.verify("é" * 5, policy.hash("é" * 5))
+    for call in (policy.hash, lambda p: policy.verify(p, PASSLIB_EXAMPLE)):
+        with pytest.raises(PasswordTooLongError) as info:
+            call("é" * 5 + "x")
+        assert info.value.code == "password_too_long"
+    assert DEFAULT_HASHER.max_password_bytes == 4096
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"rounds": 0},
+        {"rounds": 2**32},
+        {"rounds": 1000, "min_rounds": 1001},
+        {"rounds": 1000, "min_rounds": 0},
+        {"salt_size": 15},
+        {"salt_size": 1025},
+        {"max_password_bytes": 0},
+        {"rounds": 1000.0},
+        {"rounds": True},
+    ],
+)
+def test_invalid_policies_are_refused(kwargs: dict[str, object]) -> None:
+    """Out-of-range or non-int policy parameters raise InvalidPolicyError (a ValueError)."""
+    with pytest.raises(InvalidPolicyError) as info:
+        PasswordHasher(**kwargs)  # type: ignore[arg-type]
+    assert isinstance(info.value, ValueError)
+
+
+def test_error_tree() -> None:
+    """Every password error is a PasswordError and a LeancoreError with its own stable code."""
+    errors = [MalformedHashError, UnknownHashError, InvalidPasswordError, PasswordTooLongError, InvalidPolicyError]
+    for error in errors:
+        assert issubclass(error, PasswordError)
+        assert issubclass(error, LeancoreError)
+        assert issubclass(error, ValueError)
+    assert len({error.code for error in errors}) == len(errors)
+
+
+def test_repr_shows_the_policy() -> None:
+    """The policy's repr names its parameters (for logs and /system/status)."""
+    assert repr(FAST) == (
+        "PasswordHasher(rounds=1000, min_rounds=1000, salt_size=16, max_password_bytes=4096, pure_python=False)"
+    )

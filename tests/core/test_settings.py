@@ -1,0 +1,147 @@
+"""core.settings: typed settings from environment variables, validated at load with every problem named."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from core.errors import LeancoreError
+from core.settings import DEFAULT_DATABASE_URL, DEFAULT_PASSWORD_ROUNDS, Settings, SettingsError
+
+STRONG = "k" * 32
+
+
+def test_defaults_describe_an_embedded_development_setup() -> None:
+    """With no variables: development, an SQLite file in the working directory, 600k rounds, nothing secret."""
+    settings = Settings.from_env({})
+    assert settings.environment == "development"
+    assert settings.database_url == DEFAULT_DATABASE_URL == "sqlite:///leancore.sqlite3"
+    assert settings.password_rounds == DEFAULT_PASSWORD_ROUNDS == 600_000
+    assert settings.secret_key is None
+    assert settings.admin_email is None
+    assert settings.init_on_startup is False
+    assert settings.access_token_minutes == 30
+    assert (settings.token_issuer, settings.token_audience, settings.init_secret) == (None, None, None)
+
+
+def test_every_variable_is_read_and_typed() -> None:
+    """Each documented variable lands in its field with its type (bool, int, normalised email)."""
+    settings = Settings.from_env({
+        "ENVIRONMENT": "Production", "DATABASE_URL": "postgresql://u@h/db", "SECRET_KEY": STRONG,
+        "ADMIN_EMAIL": "  Boss@Example.COM ", "SUPER_ADMIN_PASSWORD": "pw", "INIT_SECRET": "i" * 40,
+        "INIT_ON_STARTUP": "yes", "ACCESS_TOKEN_EXPIRE_MINUTES": "15", "TOKEN_ISSUER": "leancore",
+        "TOKEN_AUDIENCE": "web", "PASSWORD_ROUNDS": "100000",
+    })
+    assert settings == Settings(
+        environment="production", database_url="postgresql://u@h/db", secret_key=STRONG,
+        admin_email="Boss@example.com", super_admin_password="pw", init_secret="i" * 40, init_on_startup=True,
+        access_token_minutes=15, token_issuer="leancore", token_audience="web", password_rounds=100_000,
+    )
+    assert settings.is_production
+
+
+def test_settings_are_frozen() -> None:
+    """A loaded Settings cannot be changed in place."""
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Settings.from_env({}).secret_key = "x"  # type: ignore[misc]
+
+
+def test_secrets_stay_out_of_repr() -> None:
+    """repr() (logs, tracebacks) never shows SECRET_KEY, SUPER_ADMIN_PASSWORD or INIT_SECRET."""
+    settings = Settings.from_env({"SECRET_KEY": "s3cr3t-key", "ADMIN_EMAIL": "a@example.com",
+                                  "SUPER_ADMIN_PASSWORD": "hunter2-pw", "INIT_SECRET": "init-s3cr3t"})
+    text = repr(settings)
+    assert "s3cr3t-key" not in text
+    assert "hunter2-pw" not in text
+    assert "init-s3cr3t" not in text
+    assert "a@example.com" in text
+
+
+@pytest.mark.parametrize(("secret", "problem"), [
+    (None, "SECRET_KEY: required in production"),
+    ("k" * 31, "SECRET_KEY: must be at least 32 bytes"),
+    ("é" * 15, "SECRET_KEY: must be at least 32 bytes"),  # 30 bytes in UTF-8
+])
+def test_production_refuses_a_missing_or_short_secret_key(secret: str | None, problem: str) -> None:
+    """Production mode refuses a SECRET_KEY that is missing or shorter than 32 bytes (RFC 7518 §3.2)."""
+    env = {"ENVIRONMENT": "production"} | ({"SECRET_KEY": secret} if secret else {})
+    with pytest.raises(SettingsError, match=problem):
+        Settings.from_env(env)
+
+
+def test_production_accepts_a_32_byte_secret_and_development_accepts_any() -> None:
+    """Exactly 32 bytes passes in production; development takes a short key (or none)."""
+    assert Settings.from_env({"ENVIRONMENT": "production", "SECRET_KEY": "é" * 16}).secret_key == "é" * 16
+    assert Settings.from_env({"SECRET_KEY": "short"}).secret_key == "short"
+
+
+def test_all_problems_are_reported_in_one_error() -> None:
+    """Several bad variables give one SettingsError naming each variable and what is wrong."""
+    with pytest.raises(SettingsError) as info:
+        Settings.from_env({
+            "ENVIRONMENT": "production", "DATABASE_URL": "mysql://x/y", "ADMIN_EMAIL": "not-an-email",
+            "INIT_ON_STARTUP": "maybe", "ACCESS_TOKEN_EXPIRE_MINUTES": "0", "PASSWORD_ROUNDS": "1_000",
+            "INIT_SECRET": "short",
+        })
+    names = [p.split(":")[0] for p in info.value.problems]
+    assert names == ["DATABASE_URL", "SECRET_KEY", "ADMIN_EMAIL", "SUPER_ADMIN_PASSWORD", "INIT_SECRET",
+                     "INIT_ON_STARTUP", "ACCESS_TOKEN_EXPIRE_MINUTES", "PASSWORD_ROUNDS"]
+    assert all(problem in str(info.value) for problem in info.value.problems)
+    assert "sqlite:///" in info.value.problems[0]  # the unsupported URL's message names the supported forms
+
+
+def test_settings_error_belongs_to_the_error_tree() -> None:
+    """SettingsError is a LeancoreError (code settings_invalid) and a ValueError."""
+    error = SettingsError(["X: bad"])
+    assert isinstance(error, LeancoreError)
+    assert isinstance(error, ValueError)
+    assert error.code == "settings_invalid"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("1", True), ("TRUE", True), ("yes", True), ("On", True), ("0", False), ("false", False), ("no", False),
+    ("off", False),
+])
+def test_init_on_startup_understands_the_usual_spellings(raw: str, expected: bool) -> None:
+    """INIT_ON_STARTUP takes true/false, 1/0, yes/no, on/off in any case."""
+    assert Settings.from_env({"INIT_ON_STARTUP": raw}).init_on_startup is expected
+
+
+@pytest.mark.parametrize("raw", ["-1", "0", "1.5", "abc", "١٢", "1_000", "1000000000"])
+def test_integer_variables_take_positive_ascii_integers_only(raw: str) -> None:
+    """PASSWORD_ROUNDS refuses zero, negatives, fractions, non-ASCII digits, underscores and absurd sizes."""
+    with pytest.raises(SettingsError, match="PASSWORD_ROUNDS: must be a positive integer"):
+        Settings.from_env({"PASSWORD_ROUNDS": raw})
+
+
+def test_admin_email_and_password_come_together() -> None:
+    """ADMIN_EMAIL without SUPER_ADMIN_PASSWORD (or the reverse) is refused, naming the missing one."""
+    with pytest.raises(SettingsError, match="SUPER_ADMIN_PASSWORD: required when ADMIN_EMAIL is set"):
+        Settings.from_env({"ADMIN_EMAIL": "a@example.com"})
+    with pytest.raises(SettingsError, match="ADMIN_EMAIL: required when SUPER_ADMIN_PASSWORD is set"):
+        Settings.from_env({"SUPER_ADMIN_PASSWORD": "pw"})
+
+
+def test_empty_values_count_as_unset() -> None:
+    """A variable set to an empty or blank string takes its default (a common .env / dashboard artefact)."""
+    settings = Settings.from_env({"DATABASE_URL": "", "PASSWORD_ROUNDS": "  ", "ENVIRONMENT": ""})
+    assert settings == Settings()
+
+
+def test_unknown_environment_is_refused() -> None:
+    """ENVIRONMENT must be development or production; 'prod' is a typo to report, not to guess."""
+    with pytest.raises(SettingsError, match="ENVIRONMENT: must be 'development' or 'production'"):
+        Settings.from_env({"ENVIRONMENT": "prod"})
+
+
+def test_a_non_string_value_is_reported() -> None:
+    """A mapping-like env holding a non-str value (a Workers binding by mistake) is named, not crashed on."""
+    with pytest.raises(SettingsError, match="TOKEN_ISSUER: must be a string, got int"):
+        Settings.from_env({"TOKEN_ISSUER": 5})  # type: ignore[dict-item]
+
+
+def test_reads_os_environ_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """from_env() with no argument reads os.environ."""
+    monkeypatch.setenv("TOKEN_AUDIENCE", "from-os-environ")
+    assert Settings.from_env().token_audience == "from-os-environ"

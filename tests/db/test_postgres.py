@@ -1,0 +1,143 @@
+"""core.db PostgreSQL adapter and core.initialization on a real PostgreSQL server (tox -e db)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from core.db import Database, DatabaseError, DatabaseUnavailableError, IntegrityError, connect
+from core.initialization import DEFAULT_SITE_SETTINGS, InitializationReport, initialize, initialize_database
+from core.migrations import Migration, load_migrations
+from core.settings import Settings
+
+pytestmark = pytest.mark.postgres
+ADMIN = "admin@example.com"
+SETTINGS = Settings(admin_email=ADMIN, super_admin_password="correct horse", password_rounds=1000)
+
+
+def run_on(url: str, body: Callable[[Database], Awaitable[Any]]) -> Any:
+    async def main() -> Any:
+        db = await connect(url)
+        try:
+            return await body(db)
+        finally:
+            await db.close()
+
+    return asyncio.run(main())
+
+
+def test_round_trip_with_qmark_placeholders_and_percent_literals(pg_url: str) -> None:
+    """? binds parameters on PostgreSQL too; literal % in the SQL survives the translation to %s."""
+
+    async def body(db: Database) -> None:
+        assert db.dialect == "postgresql"
+        await db.execute("CREATE TABLE t (id SERIAL PRIMARY KEY, name TEXT, flag BOOLEAN)")
+        assert await db.execute("INSERT INTO t (name, flag) VALUES (?, ?), (?, ?)", ("a%", True, "b?", False)) == 2
+        assert await db.fetch_one("SELECT name, flag FROM t WHERE name LIKE '%\\%' ESCAPE '\\' AND flag = ?",
+                                  (True,)) == {"name": "a%", "flag": True}
+        assert await db.fetch_one("SELECT '100%' AS v, '?' AS q") == {"v": "100%", "q": "?"}
+        assert await db.fetch_all("SELECT id, name FROM t ORDER BY id") == [{"id": 1, "name": "a%"},
+                                                                            {"id": 2, "name": "b?"}]
+        assert await db.fetch_one("SELECT 1 AS x WHERE false") is None
+        assert await db.execute("UPDATE t SET flag = ?", (False,)) == 2
+
+    run_on(pg_url, body)
+
+
+def test_timestamps_come_back_as_iso_utc_text(pg_url: str) -> None:
+    """timestamptz values are rendered as ISO-8601 UTC text with milliseconds, the shape SQLite stores."""
+
+    async def body(db: Database) -> None:
+        row = await db.fetch_one("SELECT TIMESTAMPTZ '2025-01-31 13:00:00.123456+01' AS at, DATE '2025-02-01' AS d")
+        assert row == {"at": "2025-01-31T12:00:00.123Z", "d": "2025-02-01"}
+
+    run_on(pg_url, body)
+
+
+def test_batch_is_all_or_nothing_including_ddl(pg_url: str) -> None:
+    """A failing batch leaves neither its table nor its rows; a good batch commits all of them."""
+
+    async def body(db: Database) -> None:
+        await db.execute("CREATE TABLE t (x TEXT UNIQUE)")
+        with pytest.raises(IntegrityError, match="duplicate key"):
+            await db.batch([("CREATE TABLE u (y TEXT)", ()), ("INSERT INTO t VALUES (?)", ("one",)),
+                            ("INSERT INTO t VALUES (?)", ("one",))])
+        assert await db.fetch_all("SELECT x FROM t") == []
+        assert await db.fetch_one("SELECT to_regclass('u') AS r") == {"r": None}
+        await db.batch([("INSERT INTO t VALUES (?)", ("one",)), ("INSERT INTO t VALUES (?)", ("two",))])
+        assert await db.fetch_all("SELECT x FROM t ORDER BY x") == [{"x": "one"}, {"x": "two"}]
+        with pytest.raises(DatabaseError, match="does not exist") as info:
+            await db.fetch_all("SELECT * FROM missing")
+        assert not isinstance(info.value, IntegrityError)
+        assert await db.fetch_one("SELECT 1 AS still_usable") == {"still_usable": 1}
+
+    run_on(pg_url, body)
+
+
+def test_unreachable_server_is_unavailable_without_leaking_the_password() -> None:
+    """A refused connection raises DatabaseUnavailableError naming the redacted URL."""
+    expected = r"cannot connect to PostgreSQL at postgresql://u:\*\*\*@"
+    with pytest.raises(DatabaseUnavailableError, match=expected) as info:
+        asyncio.run(connect("postgresql://u:hunter2@127.0.0.1:1/x", timeout=2))
+    assert "hunter2" not in str(info.value)
+
+
+def _init(url: str, **options: Any) -> InitializationReport:
+    options.setdefault("hasher", lambda p: "test$" + p)
+    return run_on(url, lambda db: initialize_database(db, SETTINGS, **options))  # type: ignore[no-any-return]
+
+
+def test_initialisation_on_postgresql_is_idempotent(pg_url: str) -> None:
+    """First run applies everything; ten more runs report every step skipped and change nothing."""
+    first = _init(pg_url)
+    assert first.ok
+    assert first.database_type == "postgresql"
+    assert first.schema_version == 1
+    assert first.created == {"migrations": ["0001_initial.sql"], "users": [ADMIN],
+                             "site_settings": list(DEFAULT_SITE_SETTINGS)}
+    for _ in range(10):
+        report = _init(pg_url)
+        assert report.ok
+        assert not report.changed
+        assert {s.status for s in report.steps} == {"skipped"}
+
+    async def check(db: Database) -> None:
+        assert await db.fetch_all("SELECT email, is_active, is_superuser FROM users") == [
+            {"email": ADMIN, "is_active": True, "is_superuser": True}]
+        rows = await db.fetch_all("SELECT key, value, created_at FROM site_settings ORDER BY key")
+        assert {r["key"]: json.loads(r["value"]) for r in rows} == dict(DEFAULT_SITE_SETTINGS)
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", r["created_at"]) for r in rows)
+        assert [r["name"] for r in await db.fetch_all("SELECT name FROM d1_migrations")] == ["0001_initial.sql"]
+
+    run_on(pg_url, check)
+
+
+def test_partial_migration_failure_rolls_back_on_postgresql(pg_url: str) -> None:
+    """A migration failing at its last statement leaves nothing behind; the corrected file applies next run."""
+    shipped = list(load_migrations("postgresql"))
+    broken = Migration("0002_extra.sql", "CREATE TABLE extra (x TEXT); INSERT INTO extra VALUES ('kept');"
+                                         " INSERT INTO nowhere VALUES (1);")
+    fixed = Migration("0002_extra.sql", "CREATE TABLE extra (x TEXT); INSERT INTO extra VALUES ('kept');")
+    _init(pg_url)
+    report = _init(pg_url, migrations=[*shipped, broken])
+    assert not report.ok
+    assert report.schema_version == 1
+    assert report.errors == ['migration 0002_extra.sql: postgresql: relation "nowhere" does not exist']
+    assert run_on(pg_url, lambda db: db.fetch_one("SELECT to_regclass('extra') AS r")) == {"r": None}
+    report = _init(pg_url, migrations=[*shipped, fixed])
+    assert report.ok
+    assert report.schema_version == 2
+    assert run_on(pg_url, lambda db: db.fetch_all("SELECT x FROM extra")) == [{"x": "kept"}]
+
+
+def test_unreachable_postgresql_gives_a_failed_report() -> None:
+    """initialize() against a closed port returns a failed 'connect' step with a clear message."""
+    report = asyncio.run(initialize(Settings(database_url="postgresql://postgres@127.0.0.1:1/x")))
+    assert not report.ok
+    assert report.database_type == "postgresql"
+    assert report.errors[0].startswith("connect: cannot connect to PostgreSQL at postgresql://postgres@127.0.0.1:1/x")
