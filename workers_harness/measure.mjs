@@ -30,5 +30,7 @@ for (const name of names) {
     id: fig.id, value: +median(samples.map((s) => s.cpu_ms)).toFixed(2), unit: "ms", runs,
     main_ms: samples[0].main_ms === null ? null : +median(samples.map((s) => s.main_ms)).toFixed(2),
     samples: samples.map((s) => s.cpu_ms), modules: samples[0].modules,
+    ...(samples[0].per_module_cpu_ms && { per_module_cpu_ms: Object.fromEntries(Object.keys(samples[0].per_module_cpu_ms)
+      .map((m) => [m, +median(samples.map((s) => s.per_module_cpu_ms[m])).toFixed(2)])) }),
   }));
 }

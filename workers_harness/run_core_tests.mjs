@@ -1,5 +1,6 @@
 // Check 1 of issue 7: core's unit test suite (tests/core, every file, picked up by pytest's own discovery) run by
-// pytest + hypothesis inside Pyodide 314. Exit status = pytest's. Extra arguments go to pytest.
+// pytest + hypothesis inside Pyodide 314. Exit status = pytest's. Extra arguments go to pytest (paths relative to
+// the repository root, e.g. tests/core/test_x.py, replace the default tests/core).
 // usage: node run_core_tests.mjs [pytest args...]
 import { boot, copyIntoGuest, cpuTimer, forwardedEnv, GUEST_REPO, HARNESS, installWheels } from "./lib/pyodide.mjs";
 import { readFileSync } from "node:fs";
@@ -12,16 +13,20 @@ const py = await boot({
 });
 const booted = total();
 const wheels = installWheels(py, "test");
-copyIntoGuest(py, ["pyproject.toml", "core", "tests"]);
+// Unit tests may read the shared test vectors (compat_tests/data/) and generator scripts (tools/); the differential
+// tests themselves stay out (their oracles are CPython packages).
+copyIntoGuest(py, ["pyproject.toml", "core", "tests", "compat_tests/data", "tools"]);
 py.FS.mkdirTree("/harness");
 py.FS.writeFile("/harness/pyodide_pytest_plugin.py", readFileSync(join(HARNESS, "pyodide_pytest_plugin.py")));
-py.globals.set("PYTEST_ARGS", py.toPy(process.argv.slice(2)));
+// The whole of tests/core unless test paths are given.
+const args = process.argv.slice(2);
+py.globals.set("PYTEST_ARGS", py.toPy(args.some((a) => a.startsWith("tests/")) ? args : ["tests/core", ...args]));
 const status = py.runPython(`
 import os, sys
 sys.path.insert(0, "/harness")
 os.chdir(${JSON.stringify(GUEST_REPO)})
 import pytest
-int(pytest.main(["tests/core", "-p", "pyodide_pytest_plugin", "-p", "no:cacheprovider", *PYTEST_ARGS]))
+int(pytest.main(["-p", "pyodide_pytest_plugin", "-p", "no:cacheprovider", *PYTEST_ARGS]))
 `);
 const t = total();
 console.log(JSON.stringify({

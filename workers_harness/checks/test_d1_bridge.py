@@ -70,10 +70,13 @@ async def test_numbers_come_back_as_js_numbers_do(env: Any) -> None:
 
 
 async def test_bound_values_convert_as_pyodide_converts_them(env: Any) -> None:
-    """True binds as 1, `jsnull` as NULL, `to_js(bytes)` as a BLOB read back as a list of ints, str as TEXT."""
-    row = (await env.DB.prepare("SELECT ? AS b, ? AS n, ? AS blob, typeof(?) AS blob_type, ? AS s")
-           .bind(True, jsnull, to_js(b"\x00\xff"), to_js(b"\x00\xff"), "é").first()).to_py()
-    assert row == {"b": 1, "n": jsnull, "blob": [0, 255], "blob_type": "blob", "s": "é"}
+    """True binds as 1, `jsnull` as NULL, `to_js(bytes)` as a BLOB (read back as ints), str as TEXT, any number REAL."""
+    row = (await env.DB.prepare(
+        "SELECT ? AS b, ? AS n, ? AS blob, typeof(?) AS blob_type, ? AS s, typeof(?) AS half, typeof(?) AS whole,"
+        " typeof(?) AS int_type"
+    ).bind(True, jsnull, to_js(b"\x00\xff"), to_js(b"\x00\xff"), "é", 0.5, 2.0, 7).first()).to_py()
+    assert row == {"b": 1, "n": jsnull, "blob": [0, 255], "blob_type": "blob", "s": "é", "half": "real",
+                   "whole": "real", "int_type": "real"}
 
 
 async def test_binding_none_is_refused(env: Any) -> None:

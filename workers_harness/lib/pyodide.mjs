@@ -44,12 +44,13 @@ export async function boot({ env = {} } = {}) {
   return py;
 }
 
-// Copy host directories/files (relative to the repo) into GUEST_REPO, skipping caches. Fixed mtimes, as in a
-// deployed bundle.
+// Copy host directories/files (relative to the repo) into GUEST_REPO, skipping caches; paths that do not exist
+// (yet) are skipped.
 const SKIP = new Set(["__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache"]);
 export function copyIntoGuest(py, relPaths) {
   const copy = (host, guest) => {
-    const st = statSync(host);
+    const st = statSync(host, { throwIfNoEntry: false });
+    if (st === undefined) return;
     if (st.isDirectory()) {
       py.FS.mkdirTree(guest);
       for (const name of readdirSync(host).sort()) if (!SKIP.has(name)) copy(join(host, name), `${guest}/${name}`);
