@@ -6,14 +6,11 @@
 
 from __future__ import annotations
 
-import copy
 import functools
 import hmac
+import sys
 import time
-from calendar import timegm
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
-from typing import Any
 
 from core.jwt._claims import access_token_hash, merge_options, validate_claims
 from core.jwt._codec import b64url_decode, b64url_encode, json_bytes, json_object
@@ -28,6 +25,11 @@ from core.jwt.exceptions import (
     TokenTooLargeError,
     UnsupportedCriticalHeaderError,
 )
+
+TYPE_CHECKING = False  # typing costs import time (Workers startup budget); annotations are strings anyway
+if TYPE_CHECKING:
+    from typing import Any
+
 
 # Only HMAC: leancore has no asymmetric keys, so "none" and RS*/ES*/PS* are refused whatever the options say.
 ALGORITHMS = ("HS256", "HS384", "HS512")
@@ -75,11 +77,13 @@ class JWT:
         if not isinstance(claims, Mapping):
             raise EncodeError("claims must be a mapping")
         payload: Mapping[str, Any] = claims
-        for name in ("exp", "iat", "nbf"):
-            value = claims.get(name)
-            if isinstance(value, datetime):
-                # python-jose: utctimetuple() treats a naive datetime as UTC and converts an aware one.
-                payload = {**payload, name: timegm(value.utctimetuple())}  # a copy: never mutate the caller's
+        # Without the datetime module loaded no claim can be a datetime, and importing it costs startup time.
+        datetime_module = sys.modules.get("datetime")
+        if datetime_module is not None:
+            for name in ("exp", "iat", "nbf"):
+                value = claims.get(name)
+                if isinstance(value, datetime_module.datetime):
+                    payload = {**payload, name: _utc_seconds(value)}  # a copy: never mutate the caller's
         if access_token:
             payload = {**payload, "at_hash": access_token_hash(access_token, algorithm)}
 
@@ -164,11 +168,26 @@ class JWT:
 
     def get_unverified_header(self, token: str | bytes) -> dict[str, Any]:
         """The header, parsed as strictly as ``decode`` does but without any verification."""
+        import copy  # only here: get_unverified_header is off the hot path, copy is not free to import
+
         return copy.deepcopy(dict(self._split(token)[0]))  # the parsed header is shared through the cache
 
     def get_unverified_claims(self, token: str | bytes) -> dict[str, Any]:
         """The claims, parsed as strictly as ``decode`` does but without any verification."""
         return json_object(self._split(token)[1], "payload")
+
+
+_EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal()
+
+
+def _utc_seconds(value: Any) -> int:
+    """Whole seconds since the epoch, as python-jose's ``timegm(value.utctimetuple())``: naive means UTC,
+    aware is converted, microseconds are dropped (without importing calendar, which pulls in locale)."""
+    offset = value.utcoffset()
+    if offset is not None:
+        value = value - offset
+    days = value.toordinal() - _EPOCH_ORDINAL
+    return int(days * 86_400 + value.hour * 3_600 + value.minute * 60 + value.second)
 
 
 @functools.lru_cache(maxsize=32)

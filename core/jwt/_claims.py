@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import sys
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
-from typing import Any
 
 from core.jwt._codec import b64url_encode
 from core.jwt.exceptions import (
@@ -24,6 +23,11 @@ from core.jwt.exceptions import (
     JWTError,
     MissingRequiredClaimError,
 )
+
+TYPE_CHECKING = False  # typing costs import time (Workers startup budget); annotations are strings anyway
+if TYPE_CHECKING:
+    from typing import Any
+
 
 # python-jose 3.5.0's option names and defaults, unchanged.
 DEFAULT_OPTIONS: Mapping[str, Any] = {
@@ -71,8 +75,9 @@ def required_claims(options: Mapping[str, Any]) -> list[str]:
 
 
 def leeway_seconds(leeway: Any) -> float:
-    if isinstance(leeway, timedelta):
-        return leeway.total_seconds()
+    datetime_module = sys.modules.get("datetime")  # a timedelta exists only if its module is loaded
+    if datetime_module is not None and isinstance(leeway, datetime_module.timedelta):
+        return float(leeway.total_seconds())
     if isinstance(leeway, (int, float)) and not isinstance(leeway, bool) and math.isfinite(leeway):
         return leeway
     raise JWTError("leeway must be a number of seconds or a timedelta")

@@ -2,7 +2,7 @@
 
 python-jose decodes with ``base64.urlsafe_b64decode`` after re-padding, which silently drops characters outside
 the alphabet and accepts non-zero trailing bits: one signature then has many spellings. Here a segment is accepted
-only in its single canonical form (RFC 7515 §2: unpadded base64url), checked by re-encoding.
+only in its single canonical form (RFC 7515 §2: unpadded base64url).
 """
 
 from __future__ import annotations
@@ -10,9 +10,13 @@ from __future__ import annotations
 import binascii
 import json
 import re
-from typing import Any
 
 from core.jwt.exceptions import InvalidClaimTypeError, MalformedTokenError
+
+TYPE_CHECKING = False  # typing costs import time (Workers startup budget); annotations are strings anyway
+if TYPE_CHECKING:
+    from typing import Any
+
 
 _PADDING = (b"", b"", b"==", b"=")
 _URLSAFE_TO_STANDARD = bytes.maketrans(b"-_", b"+/")

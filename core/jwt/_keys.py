@@ -12,10 +12,14 @@ import functools
 import re
 import warnings
 from collections.abc import Mapping
-from typing import Any
 
 from core.jwt._codec import b64url_decode
 from core.jwt.exceptions import InsecureKeyLengthWarning, InvalidKeyError, MalformedTokenError
+
+TYPE_CHECKING = False  # typing costs import time (Workers startup budget); annotations are strings anyway
+if TYPE_CHECKING:
+    from typing import Any
+
 
 # RFC 7518 §3.2: "A key of the same size as the hash output ... or larger MUST be used with this algorithm."
 MIN_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
