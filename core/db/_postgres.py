@@ -13,7 +13,6 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from core.db._errors import DatabaseError, DatabaseUnavailableError, IntegrityError
 from core.db._port import Dialect, Params, Row, Statement
@@ -26,6 +25,8 @@ _translate_sql = functools.lru_cache(maxsize=256)(to_pyformat)
 
 def redact_url(url: str) -> str:
     """The URL with its password replaced by ``***`` (for error messages and reports)."""
+    from urllib.parse import urlsplit, urlunsplit  # lazily: costly at Workers startup (see _connect.sqlite_path)
+
     try:
         parts = urlsplit(url)
         if parts.password is None:

@@ -21,11 +21,14 @@ import asyncio
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.db._errors import DatabaseError, DatabaseUnavailableError, IntegrityError
 from core.db._port import Dialect, Params, Row, Statement
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
 
 T = TypeVar("T")
 
@@ -63,6 +66,8 @@ class SQLiteDatabase:
         use_thread = offload
         if use_thread and not THREADS_AVAILABLE:
             raise DatabaseError("sqlite: offload=True needs threads, which this platform (Pyodide/WASI) lacks")
+        from concurrent.futures import ThreadPoolExecutor  # only when offloading (never on Pyodide)
+
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leancore-sqlite") if use_thread else None
 
         def _open() -> sqlite3.Connection:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 
 from core.db import Database, DatabaseError, Dialect
 from core.db._sql import split_statements
@@ -77,6 +76,8 @@ def version_of(name: str) -> int:
 @functools.cache
 def load_migrations(dialect: Dialect) -> tuple[Migration, ...]:
     """The migrations shipped with core for ``dialect``, in order (read once per process: files do not change)."""
+    from importlib import resources  # lazily: pathlib/tempfile behind it are costly at Workers startup
+
     folder = resources.files("core.migrations").joinpath(folder_for(dialect))
     found = []
     for entry in folder.iterdir():
