@@ -18,7 +18,10 @@ def child_cpu_ms(argv: Sequence[str], env: dict[str, str] | None = None) -> floa
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
+    err = ""
+    if proc.stderr:
+        with proc.stderr:  # closed here: an unclosed pipe is a ResourceWarning, an error under our pytest config
+            err = proc.stderr.read().decode()
     if proc.returncode != 0:
         raise RuntimeError(f"{argv!r} exited {proc.returncode}: {err}")
     return (usage.ru_utime + usage.ru_stime) * 1000.0
