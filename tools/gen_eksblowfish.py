@@ -25,7 +25,6 @@ generated code does about it, measured with cProfile and side by side with passl
 from __future__ import annotations
 
 import struct
-from functools import cache
 
 from core.passwords._blowfish_pi import P_WORDS, PI_FRACTION_HEX, S_WORDS
 
@@ -38,10 +37,14 @@ _CTEXT = struct.unpack(">6I", b"OrpheanBeholderScryDoubt")  # bcrypt's magic pla
 _State = tuple[list[int], list[int], list[int], list[int], list[int]]
 
 
-@cache
+_PI_WORDS: list[tuple[int, ...]] = []
+
+
 def _pi_words() -> tuple[int, ...]:
     """The 1,042 initial words, parsed on first use (not at import time, which Workers snapshots)."""
-    return struct.unpack(f">{P_WORDS + S_WORDS}I", bytes.fromhex("".join(PI_FRACTION_HEX)))
+    if not _PI_WORDS:
+        _PI_WORDS.append(struct.unpack(f">{P_WORDS + S_WORDS}I", bytes.fromhex("".join(PI_FRACTION_HEX))))
+    return _PI_WORDS[0]
 
 
 def initial_state() -> _State:

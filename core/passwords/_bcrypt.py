@@ -10,36 +10,33 @@ them; docs/compatibility.md). NUL bytes inside a password are key bytes like any
 
 from __future__ import annotations
 
-import base64
 import binascii
-import hmac
-import importlib
-import re
-from dataclasses import dataclass
-from types import ModuleType
+from types import ModuleType  # not typing.TYPE_CHECKING: importing typing costs ~15 ms (import-time budget)
 
-from core.passwords._eksblowfish import bcrypt_raw
+from core.passwords._ab64 import only_chars
 from core.passwords._errors import MalformedHashError
 
 PREFIXES = ("$2a$", "$2b$", "$2x$", "$2y$")
 # 18 Blowfish P-array words of 4 bytes (Provos & Mazières 1999, "A Future-Adaptable Password Scheme")
 MAX_KEY_BYTES = 72
 MIN_COST, MAX_COST = 4, 31  # OpenBSD's BCRYPT_MINLOGROUNDS / 2**31 rounds, as pyca/bcrypt accepts
-_HASH = re.compile(r"\$2([abxy])\$([0-9]{2})\$([./A-Za-z0-9]{22})([./A-Za-z0-9]{31})")
+_HASH_LENGTH = 60  # "$2b$" + "NN$" + 22 + 31
 _BCRYPT_ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 _STD_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _TO_STD = str.maketrans(_BCRYPT_ALPHABET, _STD_ALPHABET)
 _FROM_STD = str.maketrans(_STD_ALPHABET, _BCRYPT_ALPHABET)
 
 
-@dataclass(frozen=True)
 class BcryptHash:
     """A parsed bcrypt hash."""
 
-    ident: str
-    cost: int
-    salt: bytes
-    checksum: bytes
+    __slots__ = ("checksum", "cost", "ident", "salt")
+
+    def __init__(self, ident: str, cost: int, salt: bytes, checksum: bytes) -> None:
+        self.ident = ident
+        self.cost = cost
+        self.salt = salt
+        self.checksum = checksum
 
     @property
     def setting(self) -> str:
@@ -49,13 +46,13 @@ class BcryptHash:
 
 def bcrypt_b64encode(data: bytes) -> str:
     """bcrypt's base64: its own alphabet, no padding."""
-    return base64.b64encode(data).decode("ascii").translate(_FROM_STD).rstrip("=")
+    return binascii.b2a_base64(data, newline=False).decode("ascii").translate(_FROM_STD).rstrip("=")
 
 
 def _b64decode(text: str, size: int) -> bytes:
     try:
-        data = base64.b64decode(text.translate(_TO_STD) + "=" * (-len(text) % 4), validate=True)
-    except binascii.Error as exc:  # unreachable after the regex; kept so no binascii.Error can leak
+        data = binascii.a2b_base64(text.translate(_TO_STD) + "=" * (-len(text) % 4))
+    except binascii.Error as exc:  # unreachable after parse's checks; kept so no binascii.Error can leak
         raise MalformedHashError("bcrypt hash is not bcrypt-base64") from exc
     # Unused trailing bits must be zero: pyca/bcrypt refuses such a salt ("Invalid salt") and no library writes one.
     if len(data) != size or bcrypt_b64encode(data) != text:
@@ -70,10 +67,12 @@ def is_bcrypt(text: str) -> bool:
 
 def parse(text: str) -> BcryptHash:
     """Parse a bcrypt hash; MalformedHashError unless it is exactly label, two-digit cost 04-31, salt, checksum."""
-    match = _HASH.fullmatch(text)
-    if match is None:
+    cost_text, body = text[4:6], text[7:]
+    if len(text) != _HASH_LENGTH or text[6] != "$" or not (cost_text.isascii() and cost_text.isdigit()) or not (
+        only_chars(body, "./")
+    ):
         raise MalformedHashError("a bcrypt hash is $2b$<cost>$ followed by 53 characters of ./A-Za-z0-9")
-    ident, cost_text, salt_text, checksum_text = match.groups()
+    ident, salt_text, checksum_text = text[2], body[:22], body[22:]
     cost = int(cost_text)
     if not MIN_COST <= cost <= MAX_COST:
         raise MalformedHashError(f"bcrypt cost {cost} is outside {MIN_COST}..{MAX_COST}")
@@ -88,6 +87,8 @@ def native_module() -> ModuleType | None:
     """The ``bcrypt`` package if importable (imported on first use, never at import time), else None."""
     global _native_module, _native_probed  # noqa: PLW0603 - a once-only lazy import cache
     if not _native_probed:
+        import importlib  # noqa: PLC0415 - only when a bcrypt hash is first verified
+
         try:
             _native_module = importlib.import_module("bcrypt")
         except ImportError:
@@ -108,11 +109,17 @@ def checksum(password: bytes, parsed: BcryptHash, *, pure: bool = False) -> byte
     if native is not None:
         computed = native.hashpw(secret, parsed.setting.encode("ascii"))
         return _b64decode(computed.decode("ascii")[-31:], 23)
+    # Imported here: the unrolled engine is large, and only interpreters without `bcrypt` verifying a bcrypt hash
+    # need it (import-time budget).
+    from core.passwords._eksblowfish import bcrypt_raw  # noqa: PLC0415
+
     key = (secret + b"\0")[:MAX_KEY_BYTES]
     return bcrypt_raw(parsed.cost, parsed.salt, key)[:23]
 
 
 def verify(password: bytes, text: str, *, pure: bool = False) -> bool:
     """Whether the password matches a bcrypt hash string (constant-time comparison)."""
+    import hmac  # noqa: PLC0415 - lazy: hmac loads OpenSSL's _hashlib (import-time budget)
+
     parsed = parse(text)
     return hmac.compare_digest(checksum(password, parsed, pure=pure), parsed.checksum)

@@ -7,7 +7,6 @@ so ``verify_and_update`` moves every user to the policy on their next successful
 
 from __future__ import annotations
 
-import hmac
 import os
 
 from core.passwords import _bcrypt
@@ -171,6 +170,8 @@ class PasswordHasher:
             return _bcrypt.verify(secret, text, pure=self._pure_python)
         parsed = parse_passlib(text) if scheme == SCHEME_PBKDF2_SHA256 else parse_django(text)
         computed = pbkdf2_sha256(secret, parsed.salt, parsed.rounds, CHECKSUM_SIZE, pure=self._pure_python)
+        import hmac  # noqa: PLC0415 - lazy: hmac loads OpenSSL's _hashlib (import-time budget)
+
         return hmac.compare_digest(computed, parsed.checksum)
 
     def needs_rehash(self, hashed: str | bytes) -> bool:

@@ -7,13 +7,9 @@ fallback builds HMAC (RFC 2104) from two pre-keyed SHA-256 states that are copie
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
-
-_NativePbkdf2 = Callable[[str, bytes, bytes, int, int], bytes]
-
-# Looked up once; None on Pyodide 314. Tests force the fallback with ``pure=True`` on every CPython.
-_NATIVE: _NativePbkdf2 | None = getattr(hashlib, "pbkdf2_hmac", None)
+# hashlib is imported inside the functions: loading OpenSSL's _hashlib costs ~2.5 ms of import time, paid only by
+# the first hash. hashlib.pbkdf2_hmac is looked up per call (absent on Pyodide 314); tests force the fallback with
+# ``pure=True`` on every CPython.
 
 _BLOCK_SIZE = 64  # SHA-256 block size in bytes (FIPS 180-4), the HMAC key length after padding
 _DIGEST_SIZE = 32
@@ -23,19 +19,25 @@ _OPAD = bytes(x ^ 0x5C for x in range(256))  # RFC 2104 §2 outer pad
 
 def native_available() -> bool:
     """True when ``hashlib.pbkdf2_hmac`` exists in this interpreter (CPython; not Pyodide 314)."""
-    return _NATIVE is not None
+    import hashlib  # noqa: PLC0415 - lazy, see above
+
+    return hasattr(hashlib, "pbkdf2_hmac")
 
 
 def pbkdf2_sha256(password: bytes, salt: bytes, rounds: int, dklen: int = _DIGEST_SIZE, *, pure: bool = False) -> bytes:
     """Derive ``dklen`` bytes with PBKDF2-HMAC-SHA256; ``pure=True`` forces the pure-Python fallback."""
     if rounds < 1 or dklen < 1:
         raise ValueError("rounds and dklen must be positive")
-    if _NATIVE is not None and not pure:
-        return _NATIVE("sha256", password, salt, rounds, dklen)
+    import hashlib  # noqa: PLC0415 - lazy, see above
+
+    if not pure and hasattr(hashlib, "pbkdf2_hmac"):
+        return hashlib.pbkdf2_hmac("sha256", password, salt, rounds, dklen)
     return _pbkdf2_sha256_pure(password, salt, rounds, dklen)
 
 
 def _pbkdf2_sha256_pure(password: bytes, salt: bytes, rounds: int, dklen: int) -> bytes:
+    import hashlib  # noqa: PLC0415 - lazy, see above
+
     if len(password) > _BLOCK_SIZE:  # RFC 2104 §2: keys longer than the block are hashed first
         password = hashlib.sha256(password).digest()
     key = password.ljust(_BLOCK_SIZE, b"\0")

@@ -8,12 +8,9 @@ the salt used as its UTF-8 text, the hash standard base64 with padding.
 
 from __future__ import annotations
 
-import base64
 import binascii
-import re
-from dataclasses import dataclass
 
-from core.passwords._ab64 import ab64_decode, ab64_encode
+from core.passwords._ab64 import ab64_decode, ab64_encode, only_chars
 from core.passwords._errors import MalformedHashError
 
 PASSLIB_PREFIX = "$pbkdf2-sha256$"
@@ -22,30 +19,30 @@ CHECKSUM_SIZE = 32  # SHA-256 output; passlib's pbkdf2_sha256.checksum_size
 MAX_SALT_SIZE = 1024  # passlib's pbkdf2_sha256.max_salt_size
 MAX_ROUNDS = 2**32 - 1  # passlib's pbkdf2_sha256.max_rounds (RFC 8018 leaves it open)
 
-_ROUNDS = re.compile(r"[1-9][0-9]{0,9}")  # no leading zeros: passlib refuses zero-padded rounds too
-_DJANGO_SALT = re.compile(rf"[^$\s]{{1,{MAX_SALT_SIZE}}}")
-_DJANGO_HASH = re.compile(r"[A-Za-z0-9+/]{43}=")  # 32 bytes in standard padded base64
 
 
-@dataclass(frozen=True)
 class Pbkdf2Hash:
     """A parsed PBKDF2-SHA256 hash: the parameters to recompute it and the checksum to compare with."""
 
-    rounds: int
-    salt: bytes
-    checksum: bytes
-    django: bool = False
+    __slots__ = ("checksum", "django", "rounds", "salt")
+
+    def __init__(self, rounds: int, salt: bytes, checksum: bytes, django: bool = False) -> None:
+        self.rounds = rounds
+        self.salt = salt
+        self.checksum = checksum
+        self.django = django
 
     def to_string(self) -> str:
         """The hash in its scheme's textual format."""
         if self.django:
-            checksum = base64.b64encode(self.checksum).decode("ascii")
-            return f"{DJANGO_PREFIX}{self.rounds}${self.salt.decode('utf-8')}${checksum}"
+            checksum = binascii.b2a_base64(self.checksum, newline=False).decode("ascii")
+            return f"{DJANGO_PREFIX}{self.rounds}${self.salt.decode('ascii')}${checksum}"
         return f"{PASSLIB_PREFIX}{self.rounds}${ab64_encode(self.salt)}${ab64_encode(self.checksum)}"
 
 
 def _rounds(text: str, hashed: str) -> int:
-    if not _ROUNDS.fullmatch(text) or not 1 <= int(text) <= MAX_ROUNDS:
+    # Decimal ASCII digits without leading zeros: passlib refuses zero-padded rounds too.
+    if not (text.isascii() and text.isdigit() and text[0] != "0" and len(text) <= 10) or int(text) > MAX_ROUNDS:
         raise MalformedHashError(f"invalid PBKDF2 rounds {text!r} in {hashed[:32]!r}")
     return int(text)
 
@@ -71,12 +68,15 @@ def parse_django(hashed: str) -> Pbkdf2Hash:
     if len(parts) != 3:
         raise MalformedHashError("a Django pbkdf2_sha256$ hash has three fields: iterations, salt, hash")
     rounds = _rounds(parts[0], hashed)
-    if not _DJANGO_SALT.fullmatch(parts[1]) or not _DJANGO_HASH.fullmatch(parts[2]):
+    salt, encoded = parts[1], parts[2]
+    salt_ok = 0 < len(salt) <= MAX_SALT_SIZE and salt.isprintable() and not any(c.isspace() for c in salt)
+    # 32 bytes in standard padded base64: 43 characters and one "=".
+    if not salt_ok or len(encoded) != 44 or encoded[43] != "=" or not only_chars(encoded[:43], "+/"):
         raise MalformedHashError("the salt or hash field of a Django pbkdf2_sha256$ hash is malformed")
     try:
-        checksum = base64.b64decode(parts[2], validate=True)
-    except binascii.Error as exc:  # unreachable after the regex; kept so no binascii.Error can leak
+        checksum = binascii.a2b_base64(encoded)
+    except binascii.Error as exc:  # unreachable after the checks above; kept so no binascii.Error can leak
         raise MalformedHashError("the hash field of a Django pbkdf2_sha256$ hash is not base64") from exc
-    if base64.b64encode(checksum).decode("ascii") != parts[2]:
+    if binascii.b2a_base64(checksum, newline=False).decode("ascii") != encoded:
         raise MalformedHashError("the hash field of a Django pbkdf2_sha256$ hash is not canonical base64")
-    return Pbkdf2Hash(rounds, parts[1].encode("utf-8"), checksum, django=True)
+    return Pbkdf2Hash(rounds, salt.encode("ascii"), checksum, django=True)
