@@ -78,6 +78,25 @@ def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return obj
 
 
+# Nesting deeper than this is refused before parsing: the json scanner recurses per level, and inside Pyodide a few
+# thousand levels overflow the WebAssembly stack and kill the runtime instead of raising RecursionError. No real
+# claim set comes close (PyJWT and python-jose tokens in the wild nest 2-3 levels).
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str) -> bool:
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:  # the common case costs two C-level counts
+        return False
+    depth = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            return True
+    return False
+
+
 _decoder = json.JSONDecoder(
     object_pairs_hook=_unique_object, parse_constant=_refuse_constant, parse_float=_finite_float
 )
@@ -86,7 +105,13 @@ _decoder = json.JSONDecoder(
 def json_object(data: bytes, what: str) -> dict[str, Any]:
     """Parse a segment as one JSON object: UTF-8 only, no NaN/Infinity, no duplicate member names."""
     try:
-        value = _decoder.decode(data.decode("utf-8"))
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MalformedTokenError(f"Invalid {what} string: {exc}") from exc
+    if _too_deep(text):
+        raise MalformedTokenError(f"Invalid {what} string: nested deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        value = _decoder.decode(text)
     except _NumberOutOfRange as exc:
         # In the claims this is a value problem (e.g. exp: 1e999), reported like any out-of-range claim.
         error = InvalidClaimTypeError if what == "payload" else MalformedTokenError

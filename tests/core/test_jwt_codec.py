@@ -58,6 +58,14 @@ def test_json_that_is_not_one_clean_object_is_rejected(text: bytes) -> None:
         json_object(text, "payload")
 
 
+def test_nesting_is_capped_before_parsing() -> None:
+    """32 levels parse; 33 are refused before the recursive parser runs (brackets inside strings do not count)."""
+    assert json_object(b'{"a": ' + b"[" * 31 + b"]" * 31 + b"}", "payload")
+    assert json_object(b'{"a": "' + b"[" * 100 + b'"}', "payload") == {"a": "[" * 100}
+    with pytest.raises(MalformedTokenError, match="nested deeper"):
+        json_object(b'{"a": ' + b"[" * 32 + b"]" * 32 + b"}", "payload")
+
+
 def test_overflowing_numbers_are_claim_errors_in_the_payload_only() -> None:
     """1e999 (valid JSON grammar, infinite as a float) is a claims error in the payload, malformed in a header."""
     with pytest.raises(InvalidClaimTypeError):
