@@ -38,4 +38,4 @@ class Default(WorkerEntrypoint):
             print(json.dumps({"event": "scheduled", "initialized": True, "changed": False}))
             return
         report = await initialize_database(db, Settings.from_env(WorkersEnv(self.env)))
-        print(json.dumps({"event": "scheduled", **report.to_dict()}, ensure_ascii=False))
+        print(json.dumps({"event": "scheduled", "changed": report.changed, **report.to_dict()}, ensure_ascii=False))

@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIME = ("worker.py", "wrangler.toml", "core", "api")

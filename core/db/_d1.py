@@ -35,7 +35,7 @@ class D1ValueError(DatabaseError, ValueError):
 
 def _pyodide_ffi() -> Any:
     try:
-        import pyodide.ffi  # type: ignore[import-not-found]  # noqa: PLC0415 - present only inside Pyodide
+        import pyodide.ffi  # type: ignore[import-not-found]
     except ImportError:
         return None
     return pyodide.ffi

@@ -30,10 +30,12 @@ async def test_initialize_applies_migrations_then_is_idempotent(env: Any) -> Non
     headers = {"X-Init-Secret": env.INIT_SECRET}
     first_status, first = await call_fetch(env, "POST", "/system/initialize-database", headers=headers)
     assert first_status == 200, first
-    assert first["ok"] is True and first["created"]["migrations"] == ["0001_initial.sql", "0002_rate_limits.sql"]
+    assert first["ok"] is True, first
+    assert first["created"]["migrations"] == ["0001_initial.sql", "0002_rate_limits.sql"], first
     second_status, second = await call_fetch(env, "POST", "/system/initialize-database", headers=headers)
     assert second_status == 200, second
-    assert second["ok"] is True and all(step["status"] == "skipped" for step in second["steps"]), second
+    assert second["ok"] is True, second
+    assert all(step["status"] == "skipped" for step in second["steps"]), second
     assert second["created"] == {"migrations": [], "users": [], "site_settings": []}, second
 
 

@@ -23,7 +23,8 @@ async def test_scheduled_twice_initialises_once(env: Any) -> None:
     assert len(await harness.list_applied_migrations(env.DB)) == 0
     first = await _scheduled_log(env)
     assert len(first) == 1, first
-    assert first[0]["ok"] is True and first[0]["changed"] is True, first
+    assert first[0]["ok"] is True, first
+    assert first[0]["changed"] is True, first
     applied = [row.name for row in await harness.list_applied_migrations(env.DB)]
     second = await _scheduled_log(env)
     assert second == [{"event": "scheduled", "initialized": True, "changed": False}], second
