@@ -47,6 +47,11 @@ MIN_SECRET_BYTES = 32
 # OWASP Password Storage Cheat Sheet (2023): PBKDF2-HMAC-SHA256 with at least 600,000 iterations.
 DEFAULT_PASSWORD_ROUNDS = 600_000
 DEFAULT_ACCESS_TOKEN_MINUTES = 30
+# Every variable from_env reads (the table above): what a Workers env adapter exposes (core/workers_env.py).
+VARIABLES = (
+    "ENVIRONMENT", "DATABASE_URL", "SECRET_KEY", "ADMIN_EMAIL", "SUPER_ADMIN_PASSWORD", "INIT_SECRET",
+    "INIT_ON_STARTUP", "ACCESS_TOKEN_EXPIRE_MINUTES", "TOKEN_ISSUER", "TOKEN_AUDIENCE", "PASSWORD_ROUNDS",
+)
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 

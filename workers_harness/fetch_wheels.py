@@ -24,6 +24,8 @@ PYTHON_VERSION = "3.14"  # Pyodide 314.0.7 runs CPython 3.14.2
 # (group, requirements file, pip --platform)
 GROUPS: list[tuple[str, str, str]] = [
     ("test", "requirements-test.txt", "any"),
+    ("api", "requirements-api.txt", "any"),
+    ("api-wasm", "requirements-api-wasm.txt", "pyemscripten_2026_0_wasm32"),
 ]
 
 

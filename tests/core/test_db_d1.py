@@ -14,7 +14,12 @@ from typing import Any
 import pytest
 
 from core.db import D1Database, DatabaseError, IntegrityError
-from core.db._d1 import to_js_args, to_py
+from core.db._d1 import MAX_BINDABLE_INT, D1ValueError, to_js_args, to_js_list, to_py
+
+try:  # inside Pyodide (tox -e pyodide) the real conversions apply
+    from pyodide.ffi import JsProxy, jsnull  # type: ignore[import-not-found]
+except ImportError:
+    JsProxy, jsnull = None, None
 
 
 class JsProxyLike:
@@ -118,13 +123,84 @@ def test_binding_errors_become_port_errors(message: str, error: type[DatabaseErr
         asyncio.run(D1Database(binding).batch([("SELECT 1", ())]))
 
 
-def test_bind_arguments_outside_pyodide() -> None:
-    """Booleans bind as 0/1 (what sqlite3 stores); other values pass through unchanged outside Pyodide."""
-    assert to_js_args([True, False, None, 1, 2.5, "x", b"b"]) == [1, 0, None, 1, 2.5, "x", b"b"]
+def test_bind_arguments() -> None:
+    """Booleans bind as 0/1 (what sqlite3 stores), None as JS null (jsnull in Pyodide), numbers and text as given."""
+    assert to_js_args([True, False, None, 1, 2.5, "x"]) == [1, 0, jsnull, 1, 2.5, "x"]
+    assert to_js_args([None])[0] is jsnull
+
+
+def test_bytes_bind_as_a_byte_array() -> None:
+    """bytes (and bytearray/memoryview) bind as a Uint8Array in Pyodide (a BLOB), as bytes outside it."""
+    for value in (b"\x00\xff", bytearray(b"\x00\xff"), memoryview(b"\x00\xff")):
+        (bound,) = to_js_args([value])
+        if JsProxy is None:
+            assert bound == b"\x00\xff"
+        else:
+            assert isinstance(bound, JsProxy)
+            assert bytes(bound.to_py()) == b"\x00\xff"
+
+
+@pytest.mark.parametrize("value", [MAX_BINDABLE_INT, -MAX_BINDABLE_INT, 0, 1_700_000_000])
+def test_integers_a_js_number_holds_bind(value: int) -> None:
+    """Integers up to 2**53 - 2 in magnitude (epoch seconds and ids included) bind unchanged."""
+    assert to_js_args([value]) == [value]
+
+
+@pytest.mark.parametrize("value", [MAX_BINDABLE_INT + 1, -(MAX_BINDABLE_INT + 1), 2**64, [1], {"a": 1}, (1,), object()])
+def test_values_d1_cannot_bind_are_refused_up_front(value: object) -> None:
+    """Integers beyond 2**53 - 2 (BigInt: D1_TYPE_ERROR) and containers are refused before D1 sees them."""
+    with pytest.raises(D1ValueError, match="parameter 2") as info:
+        to_js_args(["ok", value])
+    assert isinstance(info.value, ValueError)
+    assert info.value.code == "database_value_unsupported"
+
+
+def test_a_refused_value_raises_from_the_adapter_as_a_database_error() -> None:
+    """execute() with an unbindable value raises D1ValueError (a DatabaseError) and sends nothing to D1."""
+    binding = RecordingD1Binding(run={"meta": {"changes": 1}})
+    with pytest.raises(DatabaseError):
+        asyncio.run(D1Database(binding).execute("INSERT INTO t VALUES (?)", (2**60,)))
+    assert binding.calls == []
+
+
+class JsNull:
+    """Named like pyodide.ffi's JsNull type: the adapter recognises SQL NULL by that type name outside Pyodide."""
+
+
+NULL = jsnull if jsnull is not None else JsNull()
+
+
+def test_sql_null_in_results_becomes_none_at_any_depth() -> None:
+    """JS null (jsnull, what D1 returns for SQL NULL) becomes None in rows, nested values and first()."""
+    rows = asyncio.run(D1Database(RecordingD1Binding(all={"results": [{"a": NULL, "b": [NULL, 1]}]})).fetch_all("q"))
+    assert rows == [{"a": None, "b": [None, 1]}]
+    assert asyncio.run(D1Database(RecordingD1Binding(first=NULL)).fetch_one("q")) is None
+
+
+class SdkDict(dict):  # type: ignore[type-arg]
+    """Like the Workers SDK's JsDict: a dict whose attribute access answers with keys (or AttributeError)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def test_results_already_converted_by_the_sdk_wrapper_pass_through() -> None:
+    """A result the SDK's env wrapper already converted (a dict, a `to_py` key even) is used as it is."""
+    assert to_py(SdkDict(results=[SdkDict(to_py=1)])) == {"results": [{"to_py": 1}]}
+
+
+def test_batch_list_stays_a_list_unless_every_item_is_a_js_object() -> None:
+    """to_js_list gives the SDK's wrappers (non-JsProxy) a Python list; an empty batch is an empty list."""
+    items = [object(), object()]
+    assert to_js_list(items) is items
+    assert to_js_list([]) == []
 
 
 def test_to_py_converts_proxies_only() -> None:
-    """to_py unwraps anything with to_py() and returns plain Python values as they are."""
+    """to_py unwraps anything with to_py() and returns plain Python values equal to what they were."""
     assert to_py(JsProxyLike({"a": [1]})) == {"a": [1]}
-    plain = {"a": 1}
-    assert to_py(plain) is plain
+    assert to_py({"a": 1}) == {"a": 1}
+    assert to_py(7) == 7

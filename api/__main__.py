@@ -1,0 +1,48 @@
+"""``python -m api [--host 127.0.0.1] [--port 8000]``: serve the api with uvicorn.
+
+Defaults suit a first run on a fresh machine: the embedded SQLite file ``leancore.sqlite3`` in the working
+directory (``DATABASE_URL`` to change it) and initialisation on startup (``INIT_ON_STARTUP`` defaults to true here;
+set it to false to skip). Security events go to stderr as JSON lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m api", description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000)")
+    parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    args = parser.parse_args(argv)
+    os.environ.setdefault("INIT_ON_STARTUP", "true")
+
+    from core.settings import Settings, SettingsError
+
+    try:
+        Settings.from_env()
+    except SettingsError as exc:
+        print("leancore: cannot start, the settings are invalid:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logging.getLogger("leancore.security").addHandler(handler)
+    api_log = logging.getLogger("leancore.api")
+    api_log.addHandler(logging.StreamHandler())
+    api_log.setLevel(logging.INFO)
+
+    import uvicorn
+
+    uvicorn.run("api.main:app", host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""The application factory.
+
+``create_app`` only builds routes: it reads no settings, opens no database, draws no random numbers (Workers runs
+it at deploy time inside a memory snapshot). The context resolves settings and the database on first use, or
+``configure_app`` installs them (the Worker does, from its ``env``). On CPython servers the lifespan resolves
+settings at startup (so a production app without ``SECRET_KEY`` fails to start, loudly) and initialises the
+database when ``INIT_ON_STARTUP`` is true.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI
+
+from api.context import ON_PYODIDE, AppContext
+from api.errors import install_error_handlers
+from api.middleware import BodySizeLimit
+from api.routers import auth, site_settings, system, users
+
+if TYPE_CHECKING:
+    from core.db import Database
+    from core.settings import Settings
+
+log = logging.getLogger("leancore.api")
+
+
+async def initialize_on_startup(context: AppContext) -> None:
+    from core.initialization import initialize_database
+
+    db = await context.database()
+    report = await initialize_database(db, context.settings, hasher=context.hasher.hash)
+    context.events.emit("initialization_run", via="startup", ok=report.ok, changed=report.changed,
+                        schema_version=report.schema_version, errors=len(report.errors))
+    if not report.ok:
+        log.error("initialisation on startup failed: %s", "; ".join(report.errors))
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    context: AppContext = app.state.leancore
+    if not ON_PYODIDE:
+        settings = context.settings  # a SettingsError here stops the server with every problem listed
+        context.secret_key  # noqa: B018 - development without SECRET_KEY: warn now, not on the first login
+        if settings.init_on_startup:
+            await initialize_on_startup(context)
+    try:
+        yield
+    finally:
+        await context.close()
+
+
+def _error_schemas(openapi: dict[str, Any]) -> dict[str, Any]:
+    """FastAPI documents 422 as ``HTTPValidationError``; our handler answers ``ErrorBody``: say so."""
+    ref = {"$ref": "#/components/schemas/ErrorBody"}
+    for path in openapi.get("paths", {}).values():
+        for operation in path.values():
+            response = operation.get("responses", {}).get("422")
+            if response is not None:
+                response["content"] = {"application/json": {"schema": ref}}
+    schemas = openapi.get("components", {}).get("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    return openapi
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    """Build the app; ``settings``/``database`` default to ``Settings.from_env()`` / ``connect(url)`` on first use."""
+    app = FastAPI(title="leancore", version="0.1.0", lifespan=lifespan)
+    app.state.leancore = AppContext(settings, database)
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit)
+    for module in (auth, users, site_settings, system):
+        app.include_router(module.router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _error_schemas(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def configure_app(app: FastAPI, *, settings: Settings, database: Database) -> None:
+    """Install settings and a database into an app from :func:`create_app`; the same objects again: a no-op."""
+    context: AppContext = app.state.leancore
+    context.configure(settings=settings, database=database)

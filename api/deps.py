@@ -1,0 +1,104 @@
+"""Route dependencies: the context, the database, the client's identity, the current user and the super admin."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from api.context import ON_PYODIDE, AppContext
+from api.errors import forbidden, unauthorized
+
+if TYPE_CHECKING:
+    from core.db import Database
+
+# Documents the bearer scheme in OpenAPI; auto_error=False so a missing token gets our own JSON 401.
+bearer_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login", auto_error=False)
+USER_COLUMNS = "id, email, hashed_password, is_active, is_superuser, created_at, updated_at"
+
+
+def get_context(request: Request) -> AppContext:
+    context: AppContext = request.app.state.leancore
+    return context
+
+
+Context = Annotated[AppContext, Depends(get_context)]
+
+
+async def get_database(context: Context) -> Any:  # Any: FastAPI evaluates this; core.db loads lazily
+    return await context.database()
+
+
+DB = Annotated[Any, Depends(get_database)]
+
+
+def client_id(request: Request) -> str:
+    """Who is calling: the socket peer on a server; on Workers the address Cloudflare puts in cf-connecting-ip."""
+    if ON_PYODIDE:
+        return request.headers.get("cf-connecting-ip", "unknown")[:64]
+    return request.client.host if request.client else "unknown"
+
+
+def public_user(row: dict[str, Any]) -> dict[str, Any]:
+    """A users row as the API shows it: booleans as bool, never the hash."""
+    return {"id": int(row["id"]), "email": row["email"], "is_active": bool(row["is_active"]),
+            "is_superuser": bool(row["is_superuser"]), "created_at": str(row["created_at"]),
+            "updated_at": str(row["updated_at"])}
+
+
+def issue_token(context: AppContext, user_id: int) -> tuple[str, int]:
+    """A signed access token for ``user_id`` and its lifetime in seconds."""
+    settings = context.settings
+    lifetime = settings.access_token_minutes * 60
+    now = int(time.time())
+    claims: dict[str, Any] = {"sub": str(user_id), "iat": now, "exp": now + lifetime}
+    if settings.token_issuer:
+        claims["iss"] = settings.token_issuer
+    if settings.token_audience:
+        claims["aud"] = settings.token_audience
+    return context.jwt.encode(claims, context.secret_key, algorithm="HS256"), lifetime
+
+
+async def user_from_token(request: Request, context: AppContext, db: Database, token: str) -> dict[str, Any]:
+    """The active user a bearer token names; 401 (and a ``token_rejected`` event) otherwise."""
+    from core.jwt import JWTError
+
+    settings = context.settings
+    try:
+        claims = context.jwt.decode(
+            token, context.secret_key, algorithms=["HS256"], audience=settings.token_audience,
+            issuer=settings.token_issuer, options={"require_exp": True, "require_sub": True},
+        )
+        user_id = int(claims["sub"]) if str(claims["sub"]).isascii() and str(claims["sub"]).isdigit() else None
+    except JWTError as exc:
+        context.events.emit("token_rejected", code=exc.code, client=client_id(request))
+        raise unauthorized(exc.code, "the access token is invalid or expired") from None
+    row = None
+    if user_id is not None and user_id < 2**63:
+        row = await db.fetch_one(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", (user_id,))
+    if row is None or not row["is_active"]:
+        context.events.emit("token_rejected", code="unknown_or_inactive_user", client=client_id(request))
+        raise unauthorized("invalid_token", "the access token is invalid or expired")
+    return row
+
+
+async def current_user(
+    request: Request, context: Context, db: DB, token: Annotated[str | None, Depends(bearer_scheme)]
+) -> dict[str, Any]:
+    if not token:
+        raise unauthorized("not_authenticated", "a bearer token is required")
+    return await user_from_token(request, context, db, token)
+
+
+CurrentUser = Annotated[dict[str, Any], Depends(current_user)]
+
+
+async def super_admin(user: CurrentUser) -> dict[str, Any]:
+    if not user["is_superuser"]:
+        raise forbidden("super admin only")
+    return user
+
+
+SuperAdmin = Annotated[dict[str, Any], Depends(super_admin)]

@@ -1,0 +1,112 @@
+"""Every error response is JSON ``{"code": ..., "message": ...}`` with a stable ``code``.
+
+Sources: :class:`ApiError` raised by routes; Starlette's ``HTTPException`` (404, 405, ...: the code is derived
+from the status); request validation (422, ``validation_error`` plus ``errors``: type, loc, msg only, never the
+input, which may be a password or undecodable bytes); core errors through their ``.code`` (``IntegrityError`` 409,
+``DatabaseUnavailableError`` and other database errors 503, token errors 401 with ``WWW-Authenticate: Bearer``,
+other input rejections 400).
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+from fastapi import HTTPException
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from core.errors import LeancoreError
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI, Request
+
+BEARER = {"WWW-Authenticate": "Bearer"}
+log = logging.getLogger("leancore.api")
+
+
+class ApiError(HTTPException):
+    """An HTTP error with a stable machine-readable ``code``."""
+
+    def __init__(self, status_code: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(status_code=status_code, detail=message, headers=headers)
+        self.code = code
+
+
+def unauthorized(code: str, message: str) -> ApiError:
+    return ApiError(401, code, message, BEARER)
+
+
+def forbidden(message: str = "not allowed") -> ApiError:
+    return ApiError(403, "forbidden", message)
+
+
+def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"code": code, "message": message, **extra}
+
+
+def _status_code_name(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+    except ValueError:
+        return "http_error"
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = getattr(exc, "code", None) or _status_code_name(exc.status_code)
+    message = exc.detail if isinstance(exc.detail, str) else _status_code_name(exc.status_code).replace("_", " ")
+    return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=exc.headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"type": str(e.get("type", "")), "loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+        for e in exc.errors()
+    ]
+    first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+    message = f"{'.'.join(first['loc'])}: {first['msg']}" if first["loc"] else str(first["msg"])
+    return JSONResponse(error_body("validation_error", message, errors=errors), status_code=422)
+
+
+def status_for(exc: LeancoreError) -> tuple[int, dict[str, str] | None]:
+    """The HTTP status (and headers) for a core error."""
+    from core.db import DatabaseError, DatabaseUnavailableError, IntegrityError
+    from core.jwt import JWTError
+
+    if isinstance(exc, IntegrityError):
+        return 409, None
+    if isinstance(exc, (DatabaseUnavailableError, DatabaseError)):
+        return 503, None
+    if isinstance(exc, JWTError):
+        return 401, BEARER
+    if isinstance(exc, ValueError):
+        return 400, None
+    return 500, None
+
+
+async def _core_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, LeancoreError)
+    status, headers = status_for(exc)
+    if status == 503:
+        from core.db import DatabaseUnavailableError
+
+        log.warning("database error on %s %s: %s", request.method, request.url.path, exc)
+        context = getattr(request.app.state, "leancore", None)
+        if context is not None and isinstance(exc, DatabaseUnavailableError):
+            await context.discard_database()  # a broken connection we opened: the next request reconnects
+        message = "the database is unavailable"  # the driver's text may name hosts; it goes to the log only
+    elif status == 500:
+        message = "internal error"
+    else:
+        message = str(exc)
+    return JSONResponse(error_body(exc.code, message), status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(LeancoreError, _core_error)

@@ -1,0 +1,148 @@
+"""``/auth``: login (OAuth2 password form, username = email), the current user, changing one's own password.
+
+Login order: throttle hit first (before any hashing, so a flood costs one UPSERT each), then the user lookup,
+then verification in a worker thread (inline on Pyodide). Unknown users are verified against a dummy hash of the
+policy's cost, so response time does not reveal which emails have accounts. A correct password on an outdated hash
+(bcrypt, Django, fewer rounds) stores the policy hash in the same request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.deps import DB, USER_COLUMNS, Context, CurrentUser, client_id, issue_token, public_user
+from api.errors import ApiError, unauthorized
+from api.schemas import ErrorBody, PasswordChange, Token, User
+from api.throttle import LOGIN_LIMIT
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+_DUMMY: dict[int, str] = {}  # rounds -> a hash nobody's password matches, built on first need (not at import)
+_FORM = "application/x-www-form-urlencoded"
+_LOGIN_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {_FORM: {"schema": {
+            "type": "object",
+            "required": ["username", "password"],
+            "properties": {
+                "username": {"type": "string", "description": "the account's email address"},
+                "password": {"type": "string"},
+                "grant_type": {"type": "string", "enum": ["password"]},
+                "scope": {"type": "string"},
+            },
+        }}},
+    }
+}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (401, 413, 415, 422, 429, 503)
+}
+
+
+def _invalid_form(message: str) -> ApiError:
+    return ApiError(422, "validation_error", message)
+
+
+async def _read_form(request: Request) -> tuple[str, str]:
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != _FORM:
+        raise ApiError(415, "unsupported_media_type", f"send the login form as {_FORM}")
+    try:
+        fields = parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True, max_num_fields=8,
+                          errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        raise _invalid_form("the form is not valid UTF-8 application/x-www-form-urlencoded") from None
+    username, password = fields.get("username", [""])[0], fields.get("password", [""])[0]
+    grant_type = fields.get("grant_type", ["password"])[0]
+    if grant_type not in ("password", ""):
+        raise _invalid_form("grant_type must be 'password'")
+    if not username or not password:
+        raise _invalid_form("username and password are required")
+    if len(username) > 2048 or len(password) > 1024:
+        raise _invalid_form("username or password too long")
+    return username, password
+
+
+def _normalised(username: str) -> str:
+    from core.emails import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(username.strip()).normalized
+    except EmailNotValidError:
+        return username.strip().lower()[:254]
+
+
+@router.post("/login", response_model=Token, responses=_ERRORS, openapi_extra=_LOGIN_BODY)
+async def login(request: Request, context: Context, db: DB) -> Any:
+    """Exchange email + password for a bearer token; 429 with Retry-After after repeated failures."""
+    username, password = await _read_form(request)
+    email, client = _normalised(username), client_id(request)
+    key = f"login:{client}:{email}"
+    verdict = await context.limiter.hit(db, key, LOGIN_LIMIT)
+    if not verdict.allowed:
+        context.events.emit("throttled", scope="login", client=client, email=email, hits=verdict.hits)
+        raise ApiError(429, "too_many_attempts", "too many login attempts; try again later",
+                       {"Retry-After": str(verdict.retry_after)})
+    row = await db.fetch_one(f"SELECT {USER_COLUMNS} FROM users WHERE email = ?", (email,))
+    reason = None
+    from core.passwords import PasswordError
+
+    if row is None:
+        rounds = context.hasher.rounds
+        if rounds not in _DUMMY:
+            _DUMMY[rounds] = await context.hash_password("not a password: equalises timing")
+        await context.verify_and_update(password, _DUMMY[rounds])
+        reason = "unknown_user"
+    else:
+        try:
+            valid, new_hash = await context.verify_and_update(password, row["hashed_password"])
+        except PasswordError as exc:  # a stored hash we cannot read: the account cannot log in
+            valid, new_hash, reason = False, None, f"bad_hash:{exc.code}"
+        if not valid:
+            reason = reason or "wrong_password"
+        elif not row["is_active"]:
+            reason = "inactive_user"
+    if reason is not None:
+        context.events.emit("login_failed", reason=reason, client=client, email=email)
+        raise unauthorized("invalid_credentials", "incorrect email or password")
+    assert row is not None
+    if new_hash is not None:
+        await db.execute("UPDATE users SET hashed_password = ? WHERE id = ? AND hashed_password = ?",
+                         (new_hash, row["id"], row["hashed_password"]))
+        context.events.emit("hash_upgraded", user_id=int(row["id"]), client=client)
+    await context.limiter.clear(db, key)
+    token, lifetime = issue_token(context, int(row["id"]))
+    context.events.emit("login_succeeded", user_id=int(row["id"]), client=client, email=email)
+    return {"access_token": token, "token_type": "bearer", "expires_in": lifetime}
+
+
+@router.get("/me", response_model=User, responses={401: {"model": ErrorBody}})
+async def me(user: CurrentUser) -> Any:
+    """The user the bearer token belongs to."""
+    return public_user(user)
+
+
+@router.post("/password", status_code=204, response_class=Response,
+             responses={code: {"model": ErrorBody} for code in (401, 422, 503)})
+async def change_password(body: PasswordChange, request: Request, user: CurrentUser, context: Context,
+                          db: DB) -> Response:
+    """Change one's own password; the current password is required."""
+    valid, _ = await context.verify_and_update(body.current_password, user["hashed_password"])
+    if not valid:
+        context.events.emit("login_failed", reason="wrong_current_password", client=client_id(request),
+                            user_id=int(user["id"]))
+        raise ApiError(422, "wrong_password", "the current password is not correct")
+    hashed = await context.hash_password(body.new_password)
+    await db.execute("UPDATE users SET hashed_password = ?, updated_at = ? WHERE id = ?",
+                     (hashed, now_text(), user["id"]))
+    context.events.emit("password_changed", user_id=int(user["id"]), client=client_id(request))
+    return Response(status_code=204)
+
+
+def now_text() -> str:
+    """The current UTC time as the ISO-8601 text every dialect stores (see core.db._port)."""
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"

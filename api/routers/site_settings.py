@@ -1,0 +1,48 @@
+"""``/settings``: the site settings (JSON values by key): readable by anyone, changed by super admins.
+
+``PATCH`` merges: each given key is set, a ``null`` value removes the key; all in one atomic batch.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter
+
+from api.deps import DB, SuperAdmin
+from api.routers.auth import now_text
+from api.schemas import ErrorBody, SiteSettings, SiteSettingsPatch
+
+router = APIRouter(prefix="/settings", tags=["settings"])
+_UPSERT = (
+    "INSERT INTO site_settings (key, value) VALUES (?, ?) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = ?"
+)
+
+
+async def _read(db: Any) -> dict[str, Any]:
+    rows = await db.fetch_all("SELECT key, value FROM site_settings ORDER BY key")
+    return {str(row["key"]): json.loads(row["value"]) for row in rows}
+
+
+@router.get("", response_model=SiteSettings, responses={503: {"model": ErrorBody}})
+async def get_settings(db: DB) -> Any:
+    """Every site setting."""
+    return await _read(db)
+
+
+@router.patch("", response_model=SiteSettings,
+              responses={code: {"model": ErrorBody} for code in (401, 403, 422, 503)})
+async def update_settings(body: SiteSettingsPatch, _: SuperAdmin, db: DB) -> Any:
+    """Set the given keys (``null`` removes one) and return every setting."""
+    now = now_text()
+    statements: list[tuple[str, tuple[Any, ...]]] = []
+    for key, value in body.items():
+        if value is None:
+            statements.append(("DELETE FROM site_settings WHERE key = ?", (key,)))
+        else:
+            encoded = json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+            statements.append((_UPSERT, (key, encoded, now)))
+    await db.batch(statements)
+    return await _read(db)

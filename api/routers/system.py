@@ -1,0 +1,122 @@
+"""``/system``: health (public), status (super admin) and database initialisation (init secret or super admin).
+
+``initialize-database`` accepts either credential: ``X-Init-Secret`` equal to ``INIT_SECRET`` (compared in constant
+time; with ``INIT_SECRET`` unset any secret is wrong) or a super admin's bearer token. No credential: 401; a
+wrong one: 403. Every call counts against the per-client rate limit first, so the secret cannot be guessed fast.
+Before migration 0002 exists there is no rate-limit table; the limit then cannot apply (the call that creates it
+is the one being made), which the log records.
+"""
+
+from __future__ import annotations
+
+import hmac
+import platform
+import sys
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse
+
+from api.context import ON_PYODIDE
+from api.deps import DB, Context, SuperAdmin, bearer_scheme, client_id, user_from_token
+from api.errors import ApiError, forbidden, unauthorized
+from api.schemas import ErrorBody, Health, InitializationReport, Status
+from api.throttle import INIT_LIMIT
+
+router = APIRouter(prefix="/system", tags=["system"])
+
+
+@router.get("/health", response_model=Health, response_model_exclude_none=True, responses={503: {"model": Health}})
+async def health(context: Context) -> Any:
+    """Healthy when the database answers a trivial query; 503 otherwise."""
+    from core.db import DatabaseError
+
+    try:
+        db = await context.database()
+        await db.fetch_one("SELECT 1 AS ok")
+    except DatabaseError as exc:
+        if type(exc).__name__ == "DatabaseUnavailableError":
+            await context.discard_database()
+        return JSONResponse({"status": "unhealthy", "database": "unavailable", "code": exc.code,
+                             "message": "the database is unavailable"}, status_code=503)
+    return {"status": "healthy", "database": "ok"}
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("leancore")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+@router.get("/status", response_model=Status, responses={code: {"model": ErrorBody} for code in (401, 403, 503)})
+async def status(_: SuperAdmin, context: Context, db: DB) -> Any:
+    """Runtime, database, users, password policy, package version and security-event counters."""
+    from core.initialization import is_database_initialized
+    from core.migrations import applied_migrations, version_of
+
+    applied = await applied_migrations(db)
+    users = await db.fetch_one("SELECT COUNT(*) AS n FROM users")
+    hasher = context.hasher
+    return {
+        "version": _version(),
+        "runtime": {"implementation": "Pyodide" if ON_PYODIDE else platform.python_implementation(),
+                    "python": platform.python_version(), "platform": sys.platform},
+        "database": {"type": db.dialect, "initialized": await is_database_initialized(db),
+                     "migrations": applied, "schema_version": max(map(version_of, applied), default=0)},
+        "users": int(users["n"]) if users else None,
+        "password_policy": {"scheme": hasher.scheme, "rounds": hasher.rounds, "min_rounds": hasher.min_rounds,
+                            "max_password_bytes": hasher.max_password_bytes},
+        "security_events": context.events.snapshot(),
+        "uptime_seconds": round(time.monotonic() - context.started, 3),
+    }
+
+
+@router.post("/initialize-database", response_model=InitializationReport,
+             responses={code: {"model": ErrorBody} for code in (401, 403, 429, 503)})
+async def initialize_database(
+    request: Request, context: Context, db: DB,
+    x_init_secret: Annotated[str | None, Header(max_length=1024)] = None,
+    token: Annotated[str | None, Depends(bearer_scheme)] = None,
+) -> Any:
+    """Run the idempotent initialisation (migrations, super admin, site settings) and return its report."""
+    from core.db import DatabaseError, DatabaseUnavailableError
+    from core.initialization import initialize_database as run
+
+    client = client_id(request)
+    try:
+        verdict = await context.limiter.hit(db, f"init:{client}", INIT_LIMIT)
+    except DatabaseUnavailableError:
+        raise
+    except DatabaseError:
+        context.events.emit("rate_limit_unavailable", scope="init", client=client)
+        verdict = None
+    if verdict is not None and not verdict.allowed:
+        context.events.emit("throttled", scope="init", client=client, hits=verdict.hits)
+        raise ApiError(429, "rate_limited", "too many initialisation requests; try again later",
+                       {"Retry-After": str(verdict.retry_after)})
+    settings = context.settings
+    if x_init_secret is not None:
+        expected = settings.init_secret
+        if expected is None or not hmac.compare_digest(x_init_secret.encode(), expected.encode()):
+            context.events.emit("init_denied", reason="wrong_init_secret", client=client)
+            raise forbidden("the init secret is not correct")
+        via = "init_secret"
+    elif token:
+        user = await user_from_token(request, context, db, token)
+        if not user["is_superuser"]:
+            context.events.emit("init_denied", reason="not_super_admin", client=client)
+            raise forbidden("super admin only")
+        via = "super_admin"
+    else:
+        raise unauthorized("not_authenticated", "send X-Init-Secret or a super admin's bearer token")
+    report = await run(db, settings, hasher=context.hasher.hash)
+    context.events.emit("initialization_run", via=via, client=client, ok=report.ok, changed=report.changed,
+                        schema_version=report.schema_version, errors=len(report.errors))
+    if not report.ok:
+        return JSONResponse({"code": "initialization_failed", "message": "; ".join(report.errors)[:500],
+                             "report": report.to_dict()}, status_code=503)
+    return report.to_dict()

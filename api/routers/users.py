@@ -1,0 +1,123 @@
+"""``/users``: account management for super admins; the last active super admin can be neither deleted nor demoted.
+
+The last-super-admin rule is enforced inside the UPDATE/DELETE statement itself (a ``WHERE`` counting the other
+active super admins), not by a read before it, so a concurrent request cannot slip between check and change.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+
+from api.deps import DB, USER_COLUMNS, Context, SuperAdmin, client_id, public_user
+from api.errors import ApiError
+from api.routers.auth import now_text
+from api.schemas import ErrorBody, User, UserCreate, UserList, UserUpdate
+
+_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (401, 403, 422, 503)}
+router = APIRouter(prefix="/users", tags=["users"], responses=_ERRORS)
+UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+# Counts the OTHER active super admins; a change that removes this user's standing needs at least one.
+_OTHERS_REMAIN = "(SELECT COUNT(*) FROM users AS o WHERE o.is_superuser = ? AND o.is_active = ? AND o.id <> ?) > 0"
+
+
+def _not_found() -> ApiError:
+    return ApiError(404, "user_not_found", "no such user")
+
+
+def _last_admin() -> ApiError:
+    return ApiError(409, "last_super_admin", "the last active super admin cannot be deleted, demoted or deactivated")
+
+
+async def _get(db: Any, user_id: int) -> dict[str, Any]:
+    row = await db.fetch_one(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", (user_id,))
+    if row is None:
+        raise _not_found()
+    return dict(row)
+
+
+@router.get("", response_model=UserList)
+async def list_users(_: SuperAdmin, db: DB, limit: Annotated[int, Query(ge=1, le=100)] = 50,
+                     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0) -> Any:
+    """A page of users, oldest first."""
+    rows = await db.fetch_all(f"SELECT {USER_COLUMNS} FROM users ORDER BY id LIMIT ? OFFSET ?", (limit, offset))
+    total = await db.fetch_one("SELECT COUNT(*) AS n FROM users")
+    return {"items": [public_user(r) for r in rows], "total": int(total["n"]) if total else 0,
+            "limit": limit, "offset": offset}
+
+
+@router.post("", response_model=User, status_code=201, responses={409: {"model": ErrorBody}})
+async def create_user(body: UserCreate, admin: SuperAdmin, request: Request, context: Context, db: DB) -> Any:
+    """Create an account (email normalised by core.emails); 409 when the email is taken."""
+    hashed = await context.hash_password(body.password)
+    from core.db import IntegrityError
+
+    try:
+        await db.execute(
+            "INSERT INTO users (email, hashed_password, is_active, is_superuser) VALUES (?, ?, ?, ?)",
+            (body.email, hashed, body.is_active, body.is_superuser),
+        )
+    except IntegrityError:
+        raise ApiError(409, "email_taken", "an account with this email exists") from None
+    row = await db.fetch_one(f"SELECT {USER_COLUMNS} FROM users WHERE email = ?", (body.email,))
+    assert row is not None
+    context.events.emit("user_created", user_id=int(row["id"]), by=int(admin["id"]), client=client_id(request))
+    return public_user(row)
+
+
+@router.get("/{user_id}", response_model=User, responses={404: {"model": ErrorBody}})
+async def get_user(user_id: UserId, _: SuperAdmin, db: DB) -> Any:
+    return public_user(await _get(db, user_id))
+
+
+@router.patch("/{user_id}", response_model=User,
+              responses={404: {"model": ErrorBody}, 409: {"model": ErrorBody}})
+async def update_user(user_id: UserId, body: UserUpdate, _: SuperAdmin, context: Context, db: DB) -> Any:
+    """Change email, password or flags; 409 for a taken email or for demoting the last active super admin."""
+    current = await _get(db, user_id)
+    changes: dict[str, Any] = {}
+    if body.email is not None:
+        changes["email"] = body.email
+    if body.password is not None:
+        changes["hashed_password"] = await context.hash_password(body.password)
+    if body.is_active is not None:
+        changes["is_active"] = body.is_active
+    if body.is_superuser is not None:
+        changes["is_superuser"] = body.is_superuser
+    if not changes:
+        return public_user(current)
+    changes["updated_at"] = now_text()
+    sql = f"UPDATE users SET {', '.join(f'{column} = ?' for column in changes)} WHERE id = ?"
+    params: list[Any] = [*changes.values(), user_id]
+    was_admin = bool(current["is_superuser"]) and bool(current["is_active"])
+    if was_admin and (body.is_superuser is False or body.is_active is False):
+        sql += f" AND {_OTHERS_REMAIN}"
+        params += [True, True, user_id]
+    from core.db import IntegrityError
+
+    try:
+        changed = await db.execute(sql, params)
+    except IntegrityError:
+        raise ApiError(409, "email_taken", "an account with this email exists") from None
+    if changed == 0:
+        await _get(db, user_id)  # deleted meanwhile: 404
+        raise _last_admin()
+    return public_user(await _get(db, user_id))
+
+
+@router.delete("/{user_id}", status_code=204, response_class=Response,
+               responses={404: {"model": ErrorBody}, 409: {"model": ErrorBody}})
+async def delete_user(user_id: UserId, admin: SuperAdmin, request: Request, context: Context, db: DB) -> Response:
+    """Delete an account; 409 for the last active super admin."""
+    await _get(db, user_id)
+    changed = await db.execute(
+        f"DELETE FROM users WHERE id = ? AND (NOT (is_superuser = ? AND is_active = ?) OR {_OTHERS_REMAIN})",
+        (user_id, True, True, True, True, user_id),
+    )
+    if changed == 0:
+        await _get(db, user_id)
+        raise _last_admin()
+    context.events.emit("user_deleted", user_id=user_id, by=int(admin["id"]), client=client_id(request))
+    return Response(status_code=204)

@@ -1,0 +1,98 @@
+"""Request and response bodies (pydantic); error bodies are ``ErrorBody`` everywhere (see ``api.errors``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+
+from api.types import EmailStr
+
+# 8 characters at least (NIST SP 800-63B §3.1.1.2); 1024 characters at most keeps every password within
+# core.passwords' 4096-byte cap in UTF-8 (4 bytes a character at worst).
+Password = Annotated[str, Field(min_length=8, max_length=1024)]
+# Any password that was ever set is accepted for checking (the login form and "current password" fields).
+AnyPassword = Annotated[str, Field(min_length=1, max_length=1024)]
+SettingKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    errors: list[dict[str, Any]] | None = None
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="seconds until the token expires")
+
+
+class User(BaseModel):
+    id: int
+    email: str
+    is_active: bool
+    is_superuser: bool
+    created_at: str
+    updated_at: str
+
+
+class UserList(BaseModel):
+    items: list[User]
+    total: int
+    limit: int
+    offset: int
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: EmailStr
+    password: Password
+    is_active: bool = True
+    is_superuser: bool = False
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: EmailStr | None = None
+    password: Password | None = None
+    is_active: bool | None = None
+    is_superuser: bool | None = None
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    current_password: AnyPassword
+    new_password: Password
+
+
+SiteSettings = dict[str, JsonValue]
+SiteSettingsPatch = Annotated[dict[SettingKey, JsonValue], Field(max_length=64)]
+
+
+class Health(BaseModel):
+    status: Literal["healthy", "unhealthy"]
+    database: Literal["ok", "unavailable"]
+    code: str | None = None
+    message: str | None = None
+
+
+class Status(BaseModel):
+    version: str
+    runtime: dict[str, str]
+    database: dict[str, Any]
+    users: int | None
+    password_policy: dict[str, Any]
+    security_events: dict[str, int]
+    uptime_seconds: float
+
+
+class InitializationReport(BaseModel):
+    ok: bool
+    database_type: str | None
+    schema_version: int
+    started_at: str
+    duration_ms: float
+    steps: list[dict[str, Any]]
+    created: dict[str, list[str]]
+    errors: list[str]
