@@ -262,3 +262,12 @@ def test_mapping_key_without_kty_or_keys_is_refused() -> None:
     assert jose_decode(token, {"kid1": KEY}) == {"a": 1}
     with pytest.raises(core_jwt.InvalidKeyError):
         CORE.decode(token, {"kid1": KEY})
+
+
+def test_deep_nesting_is_refused() -> None:
+    """33 levels of nested arrays in the payload: python-jose returns them, core refuses before parsing."""
+    payload = b'{"a":' + b"[" * 33 + b"]" * 33 + b"}"
+    token = signed(HS256, payload)
+    assert "a" in jose_decode(token)
+    with pytest.raises(core_jwt.MalformedTokenError):
+        CORE.decode(token, KEY)
