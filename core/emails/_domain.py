@@ -28,6 +28,7 @@ _SPECIAL_USE_SUFFIXES = tuple("." + d for d in SPECIAL_USE_DOMAINS)
 # times. Cleared when full, so hostile input cannot grow it without bound.
 _RESULTS_LIMIT = 1024
 _RESULTS: dict[str, tuple[str, str] | str] = {}
+_BIDI_RTL = frozenset(("R", "AL", "AN"))
 _SPECIAL_USE_MESSAGE = "The part after the @-sign is a special-use or reserved name that cannot be used with email."
 
 
@@ -111,7 +112,7 @@ def _validate_domain_name(domain: str) -> tuple[str, str]:
     _check_ascii_domain(ascii_domain, original)
     if "xn--" not in ascii_domain:
         return ascii_domain, ascii_domain
-    return _unicode_form(ascii_domain, made, known), ascii_domain
+    return _unicode_form(ascii_domain, domain, made, known), ascii_domain
 
 
 def _to_ascii(domain: str, made: dict[str, str], known: dict[str, str]) -> str:
@@ -163,19 +164,20 @@ def _check_ascii_domain(ascii_domain: str, original: str) -> None:
         raise EmailNotValidError(_SPECIAL_USE_MESSAGE)
 
 
-def _unicode_form(ascii_domain: str, made: dict[str, str], known: dict[str, str]) -> str:
+def _unicode_form(ascii_domain: str, mapped: str, made: dict[str, str], known: dict[str, str]) -> str:
     """Decode punycode labels and check that the Unicode domain is itself valid (email-validator's round trip)."""
     try:
         unicode_domain = ".".join(made.get(label) or _idna.ulabel(label, known) for label in ascii_domain.split("."))
     except _idna.IdnaError as exc:
         raise EmailNotValidError(f"The part after the @-sign is not valid IDNA ({exc}).") from exc
-    bad = invalid_hostname_chars(unicode_domain)
+    # (When every label was given in Unicode, unicode_domain is the mapped domain, whose characters were checked.)
+    bad = [] if unicode_domain == mapped else invalid_hostname_chars(unicode_domain)
     if bad:
         raise EmailNotValidError("The part after the @-sign contains invalid characters: " + displays(bad) + ".")
     check_unsafe_chars(unicode_domain)
     # RFC 5893 1.4 / UTS #46 CheckBidi: once any label is right-to-left, the Bidi rule applies to every label, so
     # that "1.<hebrew>.com" and "<hebrew>.1.com" (which display alike) are both refused.
-    if any(unicodedata.bidirectional(c) in ("R", "AL", "AN") for c in set(unicode_domain)):
+    if not _BIDI_RTL.isdisjoint(map(unicodedata.bidirectional, set(unicode_domain))):
         for label in unicode_domain.split("."):
             try:
                 _idna.check_bidi(label, check_ltr=True)

@@ -107,7 +107,7 @@ def ulabel(label: str, known: dict[str, str] | None = None) -> str:
         decoded = _punycode.decode(body)
     except _punycode.PunycodeError as exc:
         raise IdnaError("Invalid A-label") from exc
-    if _punycode.encode(decoded) != body:
+    if not _punycode.is_canonical(body):
         raise IdnaError("A-label is not the canonical Punycode encoding of its U-label")
     check_label(decoded)
     if known is not None and len(lowered) <= _MAX_LABEL and not decoded.isascii():
