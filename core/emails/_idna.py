@@ -12,7 +12,9 @@ this module derives what ``idna`` decides from ``unicodedata`` instead:
 - The Bidi rule (RFC 5893) and the CONTEXTJ/CONTEXTO rules (RFC 5892 appendix A) from ``unicodedata``.
 
 The rules themselves (code point classes, CONTEXTJ/CONTEXTO, Bidi) live in _idna_rules.py; Punycode in
-_punycode.py. What remains different (Unicode version of ``unicodedata`` vs ``idna``'s tables, joining types) is listed in
+_punycode.py.
+
+What remains different (Unicode version of ``unicodedata`` vs ``idna``'s tables, joining types) is listed in
 docs/compatibility.md. Error texts are ``idna``'s, since email-validator puts them in its messages.
 """
 
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from core.emails import _punycode
+from core.emails import _idna_rules, _punycode
 from core.emails._idna_rules import CACHE_LIMIT, IdnaError, check_bidi, check_label, codepoint_class, ignored, unot
 
 __all__ = ["IdnaError", "alabel", "check_bidi", "check_label", "codepoint_class", "encode", "ulabel", "uts46_remap"]
@@ -44,8 +46,6 @@ _MAP_CACHE: dict[str, str] = {}
 
 def clear_caches() -> None:
     """Forget every memoised per-code-point result (benchmarks start each round cold)."""
-    from core.emails import _idna_rules  # noqa: PLC0415 - the one other module with caches
-
     _MAP_CACHE.clear()
     _idna_rules.clear_caches()
 
