@@ -25,11 +25,6 @@ def is_atext_intl(c: str) -> bool:
     return c in ATEXT or c >= "\x80"
 
 
-def is_hostname_intl(c: str) -> bool:
-    """RFC 952 hostname characters plus every non-ASCII code point (RFC 6531 3.3)."""
-    return c in HOSTNAME_CHARS or c >= "\x80"
-
-
 def is_qtext_intl(c: str) -> bool:
     """RFC 5321 4.1.2 quoted-string characters (printable ASCII, space) extended by RFC 6531 3.3."""
     return " " <= c <= "~" or c >= "\x80"
