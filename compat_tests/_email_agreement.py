@@ -40,7 +40,7 @@ def outcome(validate: Any, error: type[Exception], email: str, options: dict[str
 
 
 def reference(email: str, options: dict[str, bool]) -> tuple[Any, ...]:
-    import email_validator
+    import email_validator  # imported on use: this module also runs where it is not installed
 
     def run(addr: str, **kw: bool) -> Any:
         return email_validator.validate_email(addr, check_deliverability=False, **kw)

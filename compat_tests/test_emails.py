@@ -8,6 +8,7 @@ difference is a row of docs/compatibility.md, listed in DOCUMENTED_MESSAGE_DEVIA
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,19 @@ def test_internationalised_agreement_rate_and_every_difference_is_documented() -
     assert row["outcome"] / row["cases"] >= 0.98
     assert set(row["outcome_diff"]) <= DOCUMENTED_MESSAGE_DEVIATIONS
     assert set(row["message_diff"]) == DOCUMENTED_MESSAGE_DEVIATIONS
+
+
+def test_the_benchmark_signup_corpus_agrees_exactly() -> None:
+    """Every address of bench/data/emails_mixed.json gets email-validator's exact result or message, as labelled."""
+    corpus = json.loads((Path(__file__).resolve().parent.parent / "bench/data/emails_mixed.json").read_text("ascii"))
+    differ = [case["email"] for case in corpus["cases"]
+              if agreement.ours(case["email"], {}) != agreement.reference(case["email"], {})]
+    assert differ == []
+    # The labels hold: the typos are all refused and the valid ASCII addresses all accepted.
+    for case in corpus["cases"]:
+        if case["kind"] != "internationalised":
+            accepted = agreement.reference(case["email"], {})[0] == "ok"
+            assert accepted == (case["kind"] == "valid_ascii"), case
 
 
 # --- hypothesis: a grammar mixing valid and near-valid addresses -----------------------------------------------

@@ -25,11 +25,6 @@ def is_atext_intl(c: str) -> bool:
     return c in ATEXT or c >= "\x80"
 
 
-def is_hostname_intl(c: str) -> bool:
-    """RFC 952 hostname characters plus every non-ASCII code point (RFC 6531 3.3)."""
-    return c in HOSTNAME_CHARS or c >= "\x80"
-
-
 def is_qtext_intl(c: str) -> bool:
     """RFC 5321 4.1.2 quoted-string characters (printable ASCII, space) extended by RFC 6531 3.3."""
     return " " <= c <= "~" or c >= "\x80"
@@ -76,25 +71,48 @@ def check_unsafe_chars(s: str, allow_space: bool = False) -> None:
     if s.isascii() and (allow_space or " " not in s) and s.isprintable():
         return
     bad: set[str] = set()
-    for i, c in enumerate(s):
+    # Each distinct character is classified once; only the first one's position matters (a leading mark).
+    for c in set(s):
         if "!" <= c <= "~":  # printable ASCII other than space: punctuation, symbols, letters, digits
             continue
         category = unicodedata.category(c)
-        major = category[0]
-        if major in "LNPS":
+        if category[0] in "LNPSM" or (category == "Zs" and allow_space):
             continue
-        if major == "M":
-            if i == 0:
-                bad.add(c)
-        elif category == "Zs":
-            if not allow_space:
-                bad.add(c)
-        else:
-            bad.add(c)
+        bad.add(c)
+    if s and unicodedata.category(s[0])[0] == "M":
+        bad.add(s[0])
     if bad:
         raise EmailNotValidError(
             "The email address contains unsafe characters: " + ", ".join(display(c) for c in sorted(bad)) + "."
         )
+
+
+# Per-code-point verdicts of uts46_valid_char, cleared at this size so hostile input cannot grow them unbounded.
+_CACHE_LIMIT = 4096
+_UTS46_VALID: dict[str, bool] = {}
+
+
+def uts46_invalid_chars(text: str) -> list[str]:
+    """The distinct non-ASCII characters of ``text`` that fail uts46_valid_char (memoised per code point)."""
+    bad = []
+    for c in set(text):
+        if c < "\x80":
+            continue
+        ok = _UTS46_VALID.get(c)
+        if ok is None:
+            if len(_UTS46_VALID) >= _CACHE_LIMIT:
+                _UTS46_VALID.clear()
+            ok = _UTS46_VALID[c] = uts46_valid_char(c)
+        if not ok:
+            bad.append(c)
+    return bad
+
+
+def invalid_hostname_chars(text: str) -> list[str]:
+    """The distinct characters of ``text`` that are neither RFC 952 hostname characters nor non-ASCII."""
+    if HOSTNAME_CHARS.issuperset(text):
+        return []
+    return [c for c in set(text).difference(HOSTNAME_CHARS) if c < "\x80"]
 
 
 def uts46_valid_char(char: str) -> bool:

@@ -7,13 +7,12 @@ import unicodedata
 from core.emails import _idna
 from core.emails._chars import (
     ASCII_LETTERS,
-    HOSTNAME_CHARS,
     check_unsafe_chars,
     displays,
+    invalid_hostname_chars,
     is_ascii_hostname,
-    is_hostname_intl,
     length_reason,
-    uts46_valid_char,
+    uts46_invalid_chars,
 )
 from core.emails._errors import EmailNotValidError
 
@@ -24,6 +23,11 @@ LABEL_MAX_LENGTH = 63
 # email-validator 2.4's list; "example" domains stay allowed as RFC 6761 asks.
 SPECIAL_USE_DOMAINS = ("arpa", "invalid", "local", "localhost", "onion", "test")
 _SPECIAL_USE_SUFFIXES = tuple("." + d for d in SPECIAL_USE_DOMAINS)
+# Results per domain part (the (Unicode, ASCII) pair or the error message): sign-ups repeat a few domains many
+# times. Cleared when full, so hostile input cannot grow it without bound.
+_RESULTS_LIMIT = 1024
+_RESULTS: dict[str, tuple[str, str] | str] = {}
+_BIDI_RTL = frozenset(("R", "AL", "AN"))
 _SPECIAL_USE_MESSAGE = "The part after the @-sign is a special-use or reserved name that cannot be used with email."
 
 
@@ -50,17 +54,36 @@ def _is_reserved_ldh(label: str) -> bool:
 
 def validate_domain_name(domain: str) -> tuple[str, str]:
     """(Unicode domain, ASCII domain) of a valid, globally deliverable-looking domain name; raises otherwise."""
+    cached = _RESULTS.get(domain)
+    if cached is None:
+        try:
+            cached = _validate_domain_name(domain)
+        except EmailNotValidError as exc:
+            cached = str(exc)
+        if len(_RESULTS) >= _RESULTS_LIMIT:
+            _RESULTS.clear()
+        _RESULTS[domain] = cached
+    if isinstance(cached, str):
+        raise EmailNotValidError(cached)
+    return cached
+
+
+def clear_caches() -> None:
+    """Forget every memoised result, per domain and per code point (benchmarks start each round cold)."""
+    _RESULTS.clear()
+    _idna.clear_caches()
+
+
+def _validate_domain_name(domain: str) -> tuple[str, str]:
     if len(domain) > DOMAIN_MAX_LENGTH:
         reason = length_reason(domain, DOMAIN_MAX_LENGTH)
         raise EmailNotValidError(f"The email address is too long after the @-sign {reason}.")
-    if not HOSTNAME_CHARS.issuperset(domain):
-        bad = [c for c in domain if not is_hostname_intl(c)]
-        if bad:
-            raise EmailNotValidError("The part after the @-sign contains invalid characters: " + displays(bad) + ".")
-    ascii_input = domain.isascii()
-    if not ascii_input:
+    bad = invalid_hostname_chars(domain)
+    if bad:
+        raise EmailNotValidError("The part after the @-sign contains invalid characters: " + displays(bad) + ".")
+    if not domain.isascii():
         check_unsafe_chars(domain)
-        bad = [c for c in domain if c >= "\x80" and not uts46_valid_char(c)]
+        bad = uts46_invalid_chars(domain)
         if bad:
             raise EmailNotValidError("The part after the @-sign contains invalid characters: " + displays(bad) + ".")
     original = domain
@@ -68,7 +91,7 @@ def validate_domain_name(domain: str) -> tuple[str, str]:
         domain = _idna.uts46_remap(domain)
     except _idna.IdnaError as exc:
         raise EmailNotValidError(f"The part after the @-sign contains invalid characters ({exc}).") from exc
-    bad = [] if HOSTNAME_CHARS.issuperset(domain) else [c for c in domain if not is_hostname_intl(c)]
+    bad = invalid_hostname_chars(domain)
     if bad:
         raise EmailNotValidError(
             "The part after the @-sign contains invalid characters after Unicode normalization: " + displays(bad) + "."
@@ -80,23 +103,33 @@ def validate_domain_name(domain: str) -> tuple[str, str]:
             "after a period, except Punycode."
         )
 
-    # A-labels this call made from checked U-labels; their round trip below is known to give the same labels.
+    # Labels this call has checked, both ways (A-label -> U-label and U-label -> A-label), so that the IDNA
+    # round trip below does not decode, encode or check any label twice (the answer would be the same).
     made: dict[str, str] = {}
-    ascii_domain = domain if is_ascii_hostname(domain) else _to_ascii(domain, made)
+    known: dict[str, str] = {}
+    ascii_domain = domain if is_ascii_hostname(domain) else _to_ascii(domain, made, known)
     _check_ascii_domain(ascii_domain, original)
     if "xn--" not in ascii_domain:
         return ascii_domain, ascii_domain
-    return _unicode_form(ascii_domain, made), ascii_domain
+    return _unicode_form(ascii_domain, domain, made, known), ascii_domain
 
 
-def _to_ascii(domain: str, made: dict[str, str]) -> str:
-    """IDNA A-labels of a mapped domain, recording in ``made`` which U-label each new A-label came from."""
+def _to_ascii(domain: str, made: dict[str, str], known: dict[str, str]) -> str:
+    """IDNA A-labels of a mapped domain (``idna.alabel`` per label), recording the labels checked on the way."""
     try:
         ascii_labels = []
         for label in domain.split("."):
-            ascii_labels.append(_idna.alabel(label))
-            if not label.isascii():
-                made[ascii_labels[-1]] = label
+            if label.isascii():
+                # idna.alabel of an ASCII label: it must be a valid U-label of itself (A-labels are decoded).
+                made[label] = _idna.ulabel(label, known)
+                if len(label) > LABEL_MAX_LENGTH:
+                    raise _idna.IdnaError("Label too long")
+                ascii_labels.append(label)
+            else:
+                ascii_label = _idna.alabel(label)
+                made[ascii_label] = label
+                known[label] = ascii_label
+                ascii_labels.append(ascii_label)
         ascii_domain = ".".join(ascii_labels)
     except _idna.IdnaError as exc:
         raise EmailNotValidError(f"The part after the @-sign is invalid ({exc}).") from exc
@@ -130,26 +163,27 @@ def _check_ascii_domain(ascii_domain: str, original: str) -> None:
         raise EmailNotValidError(_SPECIAL_USE_MESSAGE)
 
 
-def _unicode_form(ascii_domain: str, made: dict[str, str]) -> str:
+def _unicode_form(ascii_domain: str, mapped: str, made: dict[str, str], known: dict[str, str]) -> str:
     """Decode punycode labels and check that the Unicode domain is itself valid (email-validator's round trip)."""
     try:
-        unicode_domain = ".".join(made.get(label) or _idna.ulabel(label) for label in ascii_domain.split("."))
+        unicode_domain = ".".join(made.get(label) or _idna.ulabel(label, known) for label in ascii_domain.split("."))
     except _idna.IdnaError as exc:
         raise EmailNotValidError(f"The part after the @-sign is not valid IDNA ({exc}).") from exc
-    bad = [c for c in unicode_domain if not is_hostname_intl(c)]
+    # (When every label was given in Unicode, unicode_domain is the mapped domain, whose characters were checked.)
+    bad = [] if unicode_domain == mapped else invalid_hostname_chars(unicode_domain)
     if bad:
         raise EmailNotValidError("The part after the @-sign contains invalid characters: " + displays(bad) + ".")
     check_unsafe_chars(unicode_domain)
     # RFC 5893 1.4 / UTS #46 CheckBidi: once any label is right-to-left, the Bidi rule applies to every label, so
     # that "1.<hebrew>.com" and "<hebrew>.1.com" (which display alike) are both refused.
-    if any(unicodedata.bidirectional(c) in ("R", "AL", "AN") for c in unicode_domain):
+    if not _BIDI_RTL.isdisjoint(map(unicodedata.bidirectional, set(unicode_domain))):
         for label in unicode_domain.split("."):
             try:
                 _idna.check_bidi(label, check_ltr=True)
             except _idna.IdnaError as exc:
                 raise EmailNotValidError(f"The part after the @-sign is not valid IDNA ({exc}).") from exc
     try:
-        _idna.encode(unicode_domain, {u: a for a, u in made.items()})
+        _idna.encode(unicode_domain, known)
     except _idna.IdnaError as exc:
         raise EmailNotValidError(
             f"The part after the @-sign became invalid after normalizing to international characters ({exc})."
@@ -159,7 +193,7 @@ def _unicode_form(ascii_domain: str, made: dict[str, str]) -> str:
 
 def validate_domain_literal(literal: str) -> str:
     """The normalised ``[IPv4]`` / ``[IPv6:...]`` form of a bracketed address (RFC 5321 4.1.3); raises otherwise."""
-    import ipaddress
+    import ipaddress  # only domain literals need it; keeps `import core.emails` light
 
     # email-validator tests r"^[0-9\.]+$", whose "$" also matches before one final newline.
     digits = literal[:-1] if literal.endswith("\n") else literal

@@ -11,6 +11,9 @@ this module derives what ``idna`` decides from ``unicodedata`` instead:
   properties, with RFC 5892 section 2.6's exception table.
 - The Bidi rule (RFC 5893) and the CONTEXTJ/CONTEXTO rules (RFC 5892 appendix A) from ``unicodedata``.
 
+The rules themselves (code point classes, CONTEXTJ/CONTEXTO, Bidi) live in _idna_rules.py; Punycode in
+_punycode.py.
+
 What remains different (Unicode version of ``unicodedata`` vs ``idna``'s tables, joining types) is listed in
 docs/compatibility.md. Error texts are ``idna``'s, since email-validator puts them in its messages.
 """
@@ -19,53 +22,39 @@ from __future__ import annotations
 
 import unicodedata
 
+from core.emails import _idna_rules, _punycode
+from core.emails._idna_rules import CACHE_LIMIT, IdnaError, check_bidi, check_label, codepoint_class, ignored, unot
+
+__all__ = ["IdnaError", "alabel", "check_bidi", "check_label", "codepoint_class", "encode", "ulabel", "uts46_remap"]
+
 _ACE_PREFIX = "xn--"
 # RFC 1035 2.3.1: 63 octets per label.
 _MAX_LABEL = 63
 
 # UTS #46 "deviation" characters, kept by non-transitional processing (what idna >= 3 and email-validator use).
 _DEVIATIONS = frozenset("\u00df\u03c2\u200c\u200d")
-# UTS #46 "ignored" characters (mapped to nothing) among those email-validator's pre-filters let through:
-# default-ignorable marks and variation selectors, and the Hangul / Khmer fillers.
-_IGNORED = frozenset(
-    "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u200b\u2060\u2064\u3164\ufeff\uffa0"
-    + "".join(map(chr, range(0x180B, 0x1810)))
-    + "".join(map(chr, range(0xFE00, 0xFE10)))
-)
-_IGNORED_RANGES = ((0x1BCA0, 0x1BCA3), (0xE0100, 0xE01EF))
 # Mappings where UTS #46 departs from NFKC_Casefold: capital sharp s keeps its sharpness; the ideographic full
 # stops are label separators (UTS #46 section 4.1).
 _SPECIAL_MAPPINGS = {"\u1e9e": "\u00df", "\u3002": ".", "\uff61": "."}
 # UTS #46 "disallowed" code points that pass email-validator's pre-filters: ideographic description characters,
 # vertical-form punctuation and the object / replacement characters.
 _UTS46_DISALLOWED = frozenset("\ufe12\ufe19\ufe30\ufffc\ufffd" + "".join(map(chr, range(0x2FF0, 0x3000))))
-
-
-# Per-code-point results are memoised: unicodedata work dominates the cost of an internationalised address.
-# The caches are cleared when they reach this size, so hostile input cannot grow them without bound.
-_CACHE_LIMIT = 4096
-_LDH = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+# str.translate table lower-casing ASCII only (str.lower would also change non-ASCII characters).
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 _MAP_CACHE: dict[str, str] = {}
-_CLASS_CACHE: dict[str, str] = {}
 
 
-class IdnaError(ValueError):
-    """An IDNA rule failed; always caught and re-raised as EmailNotValidError with this text inside."""
-
-
-def _unot(cp: int) -> str:
-    return f"U+{cp:04X}"
-
-
-def _ignored(c: str) -> bool:
-    return c in _IGNORED or (c >= "\U0001bca0" and any(lo <= ord(c) <= hi for lo, hi in _IGNORED_RANGES))
+def clear_caches() -> None:
+    """Forget every memoised per-code-point result (benchmarks start each round cold)."""
+    _MAP_CACHE.clear()
+    _idna_rules.clear_caches()
 
 
 def _map_char(c: str) -> str:
     """The UTS #46 mapping of one non-ASCII, non-disallowed code point ("" when ignored)."""
     if c in _DEVIATIONS:
         return c
-    if _ignored(c):
+    if ignored(c):
         return ""
     if c in _SPECIAL_MAPPINGS:
         return _SPECIAL_MAPPINGS[c]
@@ -76,184 +65,38 @@ def uts46_remap(domain: str) -> str:
     """UTS #46 mapping (UseSTD3ASCIIRules=false, non-transitional), then NFC, as ``idna.uts46_remap``."""
     if domain.isascii():
         return domain.lower()
-    out: list[str] = []
-    for pos, c in enumerate(domain):
+    table: dict[int, str | int] = dict(_ASCII_LOWER)
+    disallowed = []
+    for c in set(domain):
         if c < "\x80":
-            out.append(c.lower())
             continue
         mapped = _MAP_CACHE.get(c)
         if mapped is None:
             if c in _UTS46_DISALLOWED:
-                raise IdnaError(f"Codepoint {_unot(ord(c))} not allowed at position {pos + 1} in {domain!r}")
-            if len(_MAP_CACHE) >= _CACHE_LIMIT:
+                disallowed.append(c)
+                continue
+            if len(_MAP_CACHE) >= CACHE_LIMIT:
                 _MAP_CACHE.clear()
             mapped = _MAP_CACHE[c] = _map_char(c)
-        out.append(mapped)
-    return unicodedata.normalize("NFC", "".join(out))
+        table[ord(c)] = mapped
+    if disallowed:
+        pos = min(domain.index(c) for c in disallowed)
+        raise IdnaError(f"Codepoint {unot(ord(domain[pos]))} not allowed at position {pos + 1} in {domain!r}")
+    return unicodedata.normalize("NFC", domain.translate(table))
 
 
-# RFC 5892 section 2.6 exceptions (F).
-_EXCEPTIONS = {
-    **dict.fromkeys((0x00DF, 0x03C2, 0x06FD, 0x06FE, 0x0F0B, 0x3007), "PVALID"),
-    **dict.fromkeys((0x00B7, 0x0375, 0x05F3, 0x05F4, 0x30FB, *range(0x0660, 0x066A), *range(0x06F0, 0x06FA)),
-                    "CONTEXTO"),
-    **dict.fromkeys((0x0640, 0x07FA, 0x302E, 0x302F, *range(0x3031, 0x3036), 0x303B), "DISALLOWED"),
-}
-# RFC 5892 section 2.4 IgnorableBlocks (D) and 2.9 OldHangulJamo (I).
-_DISALLOWED_RANGES = ((0x20D0, 0x20FF), (0x1D100, 0x1D24F), (0x1100, 0x11FF), (0xA960, 0xA97F), (0xD7B0, 0xD7FF))
-# RFC 5892 section 2.1 LetterDigits (A).
-_LETTER_DIGITS = frozenset(("Ll", "Lu", "Lo", "Nd", "Lm", "Mn", "Mc"))
+def ulabel(label: str, known: dict[str, str] | None = None) -> str:
+    """An ASCII label to its U-label (``idna.ulabel``): A-labels decoded and checked to be canonical.
 
-
-def codepoint_class(c: str) -> str:
-    """The RFC 5892 derived property of one code point: PVALID, CONTEXTJ, CONTEXTO or DISALLOWED."""
-    if c < "\x80":
-        return "PVALID" if c.islower() or c.isdigit() or c == "-" else "DISALLOWED"
-    kind = _CLASS_CACHE.get(c)
-    if kind is None:
-        if len(_CLASS_CACHE) >= _CACHE_LIMIT:
-            _CLASS_CACHE.clear()
-        kind = _CLASS_CACHE[c] = _derive_class(c)
-    return kind
-
-
-def _derive_class(c: str) -> str:
-    cp = ord(c)
-    if cp in _EXCEPTIONS:
-        return _EXCEPTIONS[cp]
-    if cp in (0x200C, 0x200D):
-        return "CONTEXTJ"
-    category = unicodedata.category(c)
-    # RFC 5892 section 2.3 IgnorableProperties (C): default-ignorable code points.
-    if category not in _LETTER_DIGITS or _ignored(c) or any(lo <= cp <= hi for lo, hi in _DISALLOWED_RANGES):
-        return "DISALLOWED"
-    # RFC 5892 section 2.2 Unstable (B): changed by NFKC_Casefold.
-    if unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", c).casefold()) != c:
-        return "DISALLOWED"
-    return "PVALID"
-
-
-_BIDI_RTL = frozenset(("R", "AL", "AN"))
-_BIDI_RTL_ALLOWED = frozenset(("R", "AL", "AN", "EN", "ES", "CS", "ET", "ON", "BN", "NSM"))
-_BIDI_RTL_ENDING = frozenset(("R", "AL", "EN", "AN"))
-_BIDI_LTR_ALLOWED = frozenset(("L", "EN", "ES", "CS", "ET", "ON", "BN", "NSM"))
-_BIDI_LTR_ENDING = frozenset(("L", "EN"))
-
-
-def check_bidi(label: str, check_ltr: bool = False) -> None:
-    """RFC 5893 section 2, the Bidi rule, for one label (applied when it has RTL characters or ``check_ltr``)."""
-    directions = [unicodedata.bidirectional(c) for c in label]
-    if "" in directions:
-        idx = directions.index("") + 1
-        raise IdnaError(f"Unknown directionality in label {label!r} at position {idx}")
-    if not check_ltr and _BIDI_RTL.isdisjoint(directions):
-        return
-    if directions[0] in ("R", "AL"):
-        rtl = True
-    elif directions[0] == "L":
-        rtl = False
-    else:
-        raise IdnaError(f"First codepoint in label {label!r} must be directionality L, R or AL")
-    allowed, ending = (_BIDI_RTL_ALLOWED, _BIDI_RTL_ENDING) if rtl else (_BIDI_LTR_ALLOWED, _BIDI_LTR_ENDING)
-    valid_ending = False
-    number_type = ""
-    for idx, direction in enumerate(directions, 1):
-        if direction not in allowed:
-            side = "right-to-left" if rtl else "left-to-right"
-            raise IdnaError(f"Invalid direction for codepoint at position {idx} in a {side} label")
-        if direction in ending:
-            valid_ending = True
-        elif direction != "NSM":
-            valid_ending = False
-        if rtl and direction in ("AN", "EN"):
-            if not number_type:
-                number_type = direction
-            elif number_type != direction:
-                raise IdnaError("Can not mix numeral types in a right-to-left label")
-    if not valid_ending:
-        raise IdnaError("Label ends with illegal codepoint directionality")
-
-
-# Han-script letters whose names do not start with "CJK" (the iteration marks and ideographic zero).
-_HAN_EXTRA = frozenset("\u3005\u3007\U00016fe3\U00016ff0\U00016ff1")
-
-
-def _script_of(c: str) -> str:
-    # unicodedata has no Script property; the character name starts with the script for the few scripts that
-    # RFC 5892 appendix A's CONTEXTO rules name (Greek, Hebrew, Hiragana, Katakana, Han). Checked against idna's
-    # script tables over every PVALID code point: these exceptions close every difference.
-    name = unicodedata.name(c, "")
-    if name.startswith("CJK ") or c in _HAN_EXTRA:
-        return "Han"
-    if name.startswith("HENTAIGANA "):
-        return "Hiragana"
-    return name.split(" ", 1)[0].capitalize()
-
-
-def _valid_contextj(label: str, pos: int) -> bool:
-    # RFC 5892 appendix A.1/A.2: ZWNJ/ZWJ after a virama (canonical combining class 9). The ZWNJ joining-type
-    # alternative needs ArabicShaping data that unicodedata lacks: refused (listed in docs/compatibility.md).
-    return pos > 0 and unicodedata.combining(label[pos - 1]) == 9
-
-
-def _valid_contexto(label: str, pos: int) -> bool:
-    cp = ord(label[pos])
-    if cp == 0x00B7:  # A.3 MIDDLE DOT between two "l" (Catalan)
-        return 0 < pos < len(label) - 1 and label[pos - 1] == "l" and label[pos + 1] == "l"
-    if cp == 0x0375:  # A.4 Greek lower numeral sign, followed by Greek
-        return pos < len(label) - 1 and _script_of(label[pos + 1]) == "Greek"
-    if cp in (0x05F3, 0x05F4):  # A.5/A.6 Hebrew geresh/gershayim, preceded by Hebrew
-        return pos > 0 and _script_of(label[pos - 1]) == "Hebrew"
-    if cp == 0x30FB:  # A.7 Katakana middle dot, with some Hiragana/Katakana/Han in the label
-        return any(c != "\u30fb" and _script_of(c) in ("Hiragana", "Katakana", "Han") for c in label)
-    if 0x0660 <= cp <= 0x0669:  # A.8 Arabic-Indic digits not mixed with extended ones
-        return not any("\u06f0" <= c <= "\u06f9" for c in label)
-    if 0x06F0 <= cp <= 0x06F9:  # A.9 the converse
-        return not any("\u0660" <= c <= "\u0669" for c in label)
-    return False
-
-
-def check_label(label: str) -> None:
-    """RFC 5891 section 4.2 / 5.4 checks of one U-label, in ``idna.check_label``'s order and words."""
-    if not label:
-        raise IdnaError("Empty Label")
-    if label.isascii() and _LDH.issuperset(label):
-        # Lower-case letters, digits and hyphens: all PVALID, NFC, left-to-right; only the hyphen rules apply.
-        if label[2:4] == "--":
-            raise IdnaError("Label has disallowed hyphens in 3rd and 4th position")
-        if label[0] == "-" or label[-1] == "-":
-            raise IdnaError("Label must not start or end with a hyphen")
-        return
-    if len(label) > 254:
-        raise IdnaError("Label too long")
-    if not unicodedata.is_normalized("NFC", label):
-        raise IdnaError("Label must be in Normalization Form C")
-    if label[2:4] == "--":
-        raise IdnaError("Label has disallowed hyphens in 3rd and 4th position")
-    if label[0] == "-" or label[-1] == "-":
-        raise IdnaError("Label must not start or end with a hyphen")
-    if unicodedata.category(label[0])[0] == "M":
-        raise IdnaError("Label begins with an illegal combining character")
-    for pos, c in enumerate(label):
-        kind = codepoint_class(c)
-        if kind == "PVALID":
-            continue
-        if kind == "CONTEXTJ":
-            if not _valid_contextj(label, pos):
-                raise IdnaError(f"Joiner {_unot(ord(c))} not allowed at position {pos + 1} in {label!r}")
-        elif kind == "CONTEXTO":
-            if not _valid_contexto(label, pos):
-                raise IdnaError(f"Codepoint {_unot(ord(c))} not allowed at position {pos + 1} in {label!r}")
-        else:
-            raise IdnaError(f"Codepoint {_unot(ord(c))} at position {pos + 1} of {label!r} not allowed")
-    check_bidi(label)
-
-
-def ulabel(label: str) -> str:
-    """An ASCII label to its U-label (``idna.ulabel``): A-labels decoded and checked to be canonical."""
+    ``known``, when given, records U-label -> A-label for each label checked here: alabel() of the result is
+    proven to give the label back (canonical Punycode of a checked, non-ASCII U-label, or a checked LDH label of at
+    most 63 characters), so encode() need not redo it.
+    """
     lowered = label.lower()
     if not lowered.startswith(_ACE_PREFIX):
         check_label(lowered)
+        if known is not None and len(lowered) <= _MAX_LABEL:
+            known[lowered] = lowered
         return lowered
     body = lowered[len(_ACE_PREFIX):]
     if not body:
@@ -261,12 +104,14 @@ def ulabel(label: str) -> str:
     if body.endswith("-"):
         raise IdnaError("A-label must not end with a hyphen")
     try:
-        decoded = body.encode("ascii").decode("punycode")
-    except (UnicodeError, ValueError) as exc:
+        decoded = _punycode.decode(body)
+    except _punycode.PunycodeError as exc:
         raise IdnaError("Invalid A-label") from exc
-    if decoded.encode("punycode") != body.encode("ascii"):
+    if not _punycode.is_canonical(body):
         raise IdnaError("A-label is not the canonical Punycode encoding of its U-label")
     check_label(decoded)
+    if known is not None and len(lowered) <= _MAX_LABEL and not decoded.isascii():
+        known[decoded] = lowered
     return decoded
 
 
@@ -278,7 +123,7 @@ def alabel(label: str) -> str:
             raise IdnaError("Label too long")
         return label
     check_label(label)
-    encoded = _ACE_PREFIX + label.encode("punycode").decode("ascii")
+    encoded = _ACE_PREFIX + _punycode.encode(label)
     if len(encoded) > _MAX_LABEL:
         raise IdnaError("Label too long")
     return encoded
