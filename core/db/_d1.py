@@ -14,7 +14,6 @@ against a real local D1 (miniflare) by workers_harness/checks/ and listed in doc
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -126,6 +125,7 @@ class D1Database:
         return statement.bind(*to_js_args(params)) if params else statement
 
     async def _call(self, make: Callable[[], Any]) -> Any:
+        import inspect  # imported on use: inspect is a costly import
         try:
             value = make()
             if inspect.isawaitable(value):

@@ -8,7 +8,6 @@ ISO-8601 UTC text (``2025-01-31T12:00:00.123Z``), the shape SQLite and D1 store,
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import functools
 from collections.abc import Sequence
@@ -59,6 +58,7 @@ class PostgresDatabase:
     """An open PostgreSQL connection. Create it with :meth:`open` or ``core.db.connect``."""
 
     def __init__(self, connection: Any, errors: Any) -> None:
+        import asyncio  # imported on use: ~25 ms at import, and a server has it loaded by then anyway
         self._connection = connection
         self._errors = errors  # the psycopg module, for its exception classes
         self._lock = asyncio.Lock()

@@ -17,7 +17,6 @@ read-to-write upgrade.
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -53,6 +52,7 @@ class SQLiteDatabase:
     """An open SQLite database (a file, or ``:memory:``). Create it with :meth:`open` or ``core.db.connect``."""
 
     def __init__(self, connection: sqlite3.Connection, executor: ThreadPoolExecutor | None) -> None:
+        import asyncio  # imported on use: ~25 ms at import, and a server has it loaded by then anyway
         self._connection = connection
         self._executor = executor
         self._lock = asyncio.Lock()
@@ -63,6 +63,7 @@ class SQLiteDatabase:
         cls, path: str, *, offload: bool = False, timeout: float = BUSY_TIMEOUT_SECONDS
     ) -> SQLiteDatabase:
         """Open (creating if needed) the database file at ``path``; ``offload=True`` runs calls in a worker thread."""
+        import asyncio  # imported on use: ~25 ms at import, and a server has it loaded by then anyway
         use_thread = offload
         if use_thread and not THREADS_AVAILABLE:
             raise DatabaseError("sqlite: offload=True needs threads, which this platform (Pyodide/WASI) lacks")
@@ -97,6 +98,7 @@ class SQLiteDatabase:
         return "sqlite"
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        import asyncio  # imported on use: ~25 ms at import, and a server has it loaded by then anyway
         if self._closed:
             raise DatabaseError("sqlite: the connection is closed")
         async with self._lock:
@@ -144,6 +146,7 @@ class SQLiteDatabase:
             await self._call(self._batch, list(statements))
 
     async def close(self) -> None:
+        import asyncio  # imported on use: ~25 ms at import, and a server has it loaded by then anyway
         if self._closed:
             return
         self._closed = True

@@ -6,11 +6,10 @@
 
 from __future__ import annotations
 
-import functools
 import hmac
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from _collections_abc import Mapping  # collections.abc without importing the collections package
 
 from core.jwt._claims import access_token_hash, merge_options, validate_claims
 from core.jwt._codec import b64url_decode, b64url_encode, json_bytes, json_object
@@ -28,6 +27,7 @@ from core.jwt.exceptions import (
 
 TYPE_CHECKING = False  # typing costs import time (Workers startup budget); annotations are strings anyway
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
     from typing import Any
 
 
@@ -190,13 +190,23 @@ def _utc_seconds(value: Any) -> int:
     return int(days * 86_400 + value.hour * 3_600 + value.minute * 60 + value.second)
 
 
-@functools.lru_cache(maxsize=32)
+_HEADERS: dict[bytes, Mapping[str, Any]] = {}
+_HEADERS_MAX = 32
+
+
 def _parse_header(segment: bytes) -> Mapping[str, Any]:
     """Headers repeat across tokens (same alg/typ/kid), so their parse is memoised; treat the result as read-only.
 
-    Errors are not cached (lru_cache does not store exceptions), and the cache is bounded.
+    Only successful parses are stored, and the cache is bounded (cleared when full: attacker-chosen headers can
+    evict, never grow it).
     """
-    return json_object(b64url_decode(segment, "header"), "header")
+    header = _HEADERS.get(segment)
+    if header is None:
+        header = json_object(b64url_decode(segment, "header"), "header")
+        if len(_HEADERS) >= _HEADERS_MAX:
+            _HEADERS.clear()
+        _HEADERS[segment] = header
+    return header
 
 
 def _checked_algorithm(header: Mapping[str, Any], algorithms: str | Iterable[str] | None) -> str:

@@ -6,10 +6,9 @@ the checks themselves are stricter where python-jose is unsafe, each listed in d
 
 from __future__ import annotations
 
-import hashlib
 import math
 import sys
-from collections.abc import Iterable, Mapping
+from _collections_abc import Mapping  # collections.abc without importing the collections package
 
 from core.jwt._codec import b64url_encode
 from core.jwt.exceptions import (
@@ -26,6 +25,7 @@ from core.jwt.exceptions import (
 
 TYPE_CHECKING = False  # typing costs import time (Workers startup budget); annotations are strings anyway
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
 
@@ -54,7 +54,7 @@ DEFAULT_OPTIONS: Mapping[str, Any] = {
 # A NumericDate beyond 9999-12-31T23:59:59Z cannot be a real time, and converting it to a datetime overflows.
 MAX_NUMERIC_DATE = 253_402_300_799
 
-HASH_FOR_ALG = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+HASH_FOR_ALG = {"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}
 
 
 def merge_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -98,7 +98,9 @@ def numeric_date(claims: Mapping[str, Any], name: str, label: str) -> float:
 
 def access_token_hash(access_token: str, algorithm: str) -> str:
     """OpenID Connect ``at_hash``: base64url of the left half of the token's hash (Core 1.0 §3.1.3.6)."""
-    digest = HASH_FOR_ALG[algorithm](access_token.encode("utf-8")).digest()
+    import hashlib  # at_hash is rare; hmac has loaded hashlib by the time a token is decoded anyway
+
+    digest = hashlib.new(HASH_FOR_ALG[algorithm], access_token.encode("utf-8")).digest()
     return b64url_encode(digest[: len(digest) // 2]).decode("ascii")
 
 

@@ -8,8 +8,6 @@ only in its single canonical form (RFC 7515 §2: unpadded base64url).
 from __future__ import annotations
 
 import binascii
-import json
-import re
 
 from core.jwt.exceptions import InvalidClaimTypeError, MalformedTokenError
 
@@ -21,7 +19,6 @@ if TYPE_CHECKING:
 _PADDING = (b"", b"", b"==", b"=")
 _URLSAFE_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
 _ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-_SEGMENT = re.compile(rb"[A-Za-z0-9_-]*")
 # With 2 or 3 characters in the last quantum, the final character carries 4 or 2 unused bits that a canonical
 # encoder leaves zero; these are the only characters allowed there.
 _CANONICAL_LAST = {2: frozenset(_ALPHABET[::16]), 3: frozenset(_ALPHABET[::4])}
@@ -41,7 +38,7 @@ def b64url_decode(segment: bytes, what: str) -> bytes:
     the spelling unique without re-encoding (this sits on the hot path of every request).
     """
     remainder = len(segment) % 4
-    if remainder == 1 or _SEGMENT.fullmatch(segment) is None:
+    if remainder == 1 or segment.translate(None, _ALPHABET):  # anything left after deleting the alphabet
         raise MalformedTokenError(f"Invalid {what} encoding: not canonical base64url")
     if remainder and segment[-1] not in _CANONICAL_LAST[remainder]:
         raise MalformedTokenError(f"Invalid {what} encoding: non-zero trailing bits")
@@ -82,24 +79,60 @@ def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 # thousand levels overflow the WebAssembly stack and kill the runtime instead of raising RecursionError. No real
 # claim set comes close (PyJWT and python-jose tokens in the wild nest 2-3 levels).
 MAX_JSON_DEPTH = 32
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_JSON_BRACKET = re.compile(r"[\[\]{}]")
 
 
 def _too_deep(text: str) -> bool:
     if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:  # the common case costs two C-level counts
         return False
+    import re  # only for bracket-heavy input; see the note on _json below
+
     depth = 0
-    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub("", text)):
+    for bracket in re.findall(r"[\[\]{}]", re.sub(r'"(?:[^"\\]|\\.)*"', "", text)):
         depth += 1 if bracket in "[{" else -1
         if depth > MAX_JSON_DEPTH:
             return True
     return False
 
 
-_decoder = json.JSONDecoder(
-    object_pairs_hook=_unique_object, parse_constant=_refuse_constant, parse_float=_finite_float
-)
+# The C accelerator behind the json package, used directly: `import json` drags in re and enum, about two thirds of
+# core.jwt's import CPU (measured: Workers startup and the issue's import budget). The scanner and encoder are the
+# very objects json.loads/json.dumps use, so parsing and output are identical. CPython and Pyodide always ship it.
+import _json  # noqa: E402 - kept beside the reason above
+
+
+class _ScanContext:
+    strict = True  # control characters inside strings are errors, as with json.loads
+    object_hook = None
+    object_pairs_hook = staticmethod(_unique_object)
+    parse_float = staticmethod(_finite_float)
+    parse_int = int
+    parse_constant = staticmethod(_refuse_constant)
+    memo: dict[str, str] = {}  # noqa: RUF012 - read once by the scanner's constructor
+
+
+def _unserialisable(value: object) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# the stub types the constructor's argument as the scanner class itself; any object with these attributes works
+_scan = _json.make_scanner(_ScanContext())  # type: ignore[arg-type]
+# Same arguments as json.dumps(separators=(",", ":"), allow_nan=False) passes to the C encoder.
+_ENCODERS = {
+    sort: _json.make_encoder(None, _unserialisable, _json.encode_basestring_ascii, None, ":", ",", sort, False, False)
+    for sort in (False, True)
+}
+_WHITESPACE = " \t\n\r"  # JSON's four whitespace characters (RFC 8259 §2)
+
+
+def _parse(text: str) -> Any:
+    start = len(text) - len(text.lstrip(_WHITESPACE))
+    try:
+        value, end = _scan(text, start)
+    except StopIteration as exc:
+        raise ValueError(f"Expecting value: char {exc.value}") from None
+    if text[end:].strip(_WHITESPACE):
+        raise ValueError(f"Extra data: char {end}")
+    return value
 
 
 def json_object(data: bytes, what: str) -> dict[str, Any]:
@@ -111,7 +144,7 @@ def json_object(data: bytes, what: str) -> dict[str, Any]:
     if _too_deep(text):
         raise MalformedTokenError(f"Invalid {what} string: nested deeper than {MAX_JSON_DEPTH} levels")
     try:
-        value = _decoder.decode(text)
+        value = _parse(text)
     except _NumberOutOfRange as exc:
         # In the claims this is a value problem (e.g. exp: 1e999), reported like any out-of-range claim.
         error = InvalidClaimTypeError if what == "payload" else MalformedTokenError
@@ -123,12 +156,6 @@ def json_object(data: bytes, what: str) -> dict[str, Any]:
     return value
 
 
-# Built once: json.dumps() with keyword arguments constructs a new encoder on every call.
-_ENCODERS = {
-    sort: json.JSONEncoder(separators=(",", ":"), sort_keys=sort, allow_nan=False) for sort in (False, True)
-}
-
-
 def json_bytes(value: Any, *, sort_keys: bool) -> bytes:
     """Serialise exactly as python-jose does (compact separators, ASCII escapes) but refuse NaN/Infinity."""
-    return _ENCODERS[sort_keys].encode(value).encode("utf-8")
+    return "".join(_ENCODERS[sort_keys](value, 0)).encode("utf-8")

@@ -8,10 +8,7 @@ would become a key set): a string is always the secret itself.
 
 from __future__ import annotations
 
-import functools
-import re
-import warnings
-from collections.abc import Mapping
+from _collections_abc import Mapping  # collections.abc without importing the collections package
 
 from core.jwt._codec import b64url_decode
 from core.jwt.exceptions import InsecureKeyLengthWarning, InvalidKeyError, MalformedTokenError
@@ -26,24 +23,34 @@ MIN_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 
 # Asymmetric key material is never an HMAC secret (the classic alg-confusion attack feeds a public key here).
 # Same refusal as python-jose / PyJWT: PEM armour of the usual kinds, and OpenSSH public key formats.
-_PEM = re.compile(
+_PEM = (
     rb"----[- ]BEGIN (CERTIFICATE|TRUSTED CERTIFICATE|PRIVATE KEY|PUBLIC KEY|ENCRYPTED PRIVATE KEY|"
     rb"OPENSSH PRIVATE KEY|DSA PRIVATE KEY|RSA PRIVATE KEY|RSA PUBLIC KEY|EC PRIVATE KEY|DH PARAMETERS|"
     rb"NEW CERTIFICATE REQUEST|CERTIFICATE REQUEST|SSH2 PUBLIC KEY|SSH2 ENCRYPTED PRIVATE KEY|X509 CRL)[- ]----"
 )
 _SSH_FORMATS = (b"ssh-ed25519", b"ssh-rsa", b"ssh-dss", b"ecdsa-sha2-nistp256", b"ecdsa-sha2-nistp384",
                 b"ecdsa-sha2-nistp521")
-_SSH_CERT = re.compile(rb"\A(\S+)-cert-v01@openssh\.com[ \t]+\S")
+_SSH_CERT = rb"\A(\S+)-cert-v01@openssh\.com[ \t]+\S"
+# Vetted secrets by key, bounded: keys are configuration (a handful), but a caller could pass many distinct ones.
+_VETTED: dict[str | bytes, bytes] = {}
+_VETTED_MAX = 64
 
 
-@functools.lru_cache(maxsize=64)
 def _secret_bytes(key: str | bytes) -> bytes:
     """The secret for a str/bytes key, vetted once per distinct key (the PEM scan is the costly part)."""
+    cached = _VETTED.get(key)
+    if cached is not None:
+        return cached
     secret = key.encode("utf-8") if isinstance(key, str) else bytes(key)
-    if _PEM.search(secret) or any(fmt in secret for fmt in _SSH_FORMATS) or _SSH_CERT.match(secret):
+    import re  # the scan runs once per distinct key: keep re off the import path (Workers startup CPU)
+
+    if re.search(_PEM, secret) or any(fmt in secret for fmt in _SSH_FORMATS) or re.match(_SSH_CERT, secret):
         raise InvalidKeyError(
             "The specified key is an asymmetric key or x509 certificate and should not be used as an HMAC secret."
         )
+    if len(_VETTED) >= _VETTED_MAX:
+        _VETTED.clear()
+    _VETTED[key] = secret
     return secret
 
 
@@ -94,5 +101,7 @@ def resolve_keys(key: Any, algorithm: str, *, strict: bool) -> list[bytes]:
             )
             if strict:
                 raise InvalidKeyError(message)
+            import warnings
+
             warnings.warn(message, InsecureKeyLengthWarning, stacklevel=3)
     return secrets
