@@ -87,7 +87,7 @@ def native_module() -> ModuleType | None:
     """The ``bcrypt`` package if importable (imported on first use, never at import time), else None."""
     global _native_module, _native_probed  # noqa: PLW0603 - a once-only lazy import cache
     if not _native_probed:
-        import importlib  # noqa: PLC0415 - only when a bcrypt hash is first verified
+        import importlib  # lazy: only when a bcrypt hash is first verified
 
         try:
             _native_module = importlib.import_module("bcrypt")
@@ -111,7 +111,7 @@ def checksum(password: bytes, parsed: BcryptHash, *, pure: bool = False) -> byte
         return _b64decode(computed.decode("ascii")[-31:], 23)
     # Imported here: the unrolled engine is large, and only interpreters without `bcrypt` verifying a bcrypt hash
     # need it (import-time budget).
-    from core.passwords._eksblowfish import bcrypt_raw  # noqa: PLC0415
+    from core.passwords._eksblowfish import bcrypt_raw
 
     key = (secret + b"\0")[:MAX_KEY_BYTES]
     return bcrypt_raw(parsed.cost, parsed.salt, key)[:23]
@@ -119,7 +119,7 @@ def checksum(password: bytes, parsed: BcryptHash, *, pure: bool = False) -> byte
 
 def verify(password: bytes, text: str, *, pure: bool = False) -> bool:
     """Whether the password matches a bcrypt hash string (constant-time comparison)."""
-    import hmac  # noqa: PLC0415 - lazy: hmac loads OpenSSL's _hashlib (import-time budget)
+    import hmac  # lazy: hmac loads OpenSSL's _hashlib (import-time budget)
 
     parsed = parse(text)
     return hmac.compare_digest(checksum(password, parsed, pure=pure), parsed.checksum)

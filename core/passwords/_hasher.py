@@ -170,7 +170,7 @@ class PasswordHasher:
             return _bcrypt.verify(secret, text, pure=self._pure_python)
         parsed = parse_passlib(text) if scheme == SCHEME_PBKDF2_SHA256 else parse_django(text)
         computed = pbkdf2_sha256(secret, parsed.salt, parsed.rounds, CHECKSUM_SIZE, pure=self._pure_python)
-        import hmac  # noqa: PLC0415 - lazy: hmac loads OpenSSL's _hashlib (import-time budget)
+        import hmac  # lazy: hmac loads OpenSSL's _hashlib (import-time budget)
 
         return hmac.compare_digest(computed, parsed.checksum)
 

@@ -19,7 +19,7 @@ _OPAD = bytes(x ^ 0x5C for x in range(256))  # RFC 2104 §2 outer pad
 
 def native_available() -> bool:
     """True when ``hashlib.pbkdf2_hmac`` exists in this interpreter (CPython; not Pyodide 314)."""
-    import hashlib  # noqa: PLC0415 - lazy, see above
+    import hashlib  # lazy, see above
 
     return hasattr(hashlib, "pbkdf2_hmac")
 
@@ -28,7 +28,7 @@ def pbkdf2_sha256(password: bytes, salt: bytes, rounds: int, dklen: int = _DIGES
     """Derive ``dklen`` bytes with PBKDF2-HMAC-SHA256; ``pure=True`` forces the pure-Python fallback."""
     if rounds < 1 or dklen < 1:
         raise ValueError("rounds and dklen must be positive")
-    import hashlib  # noqa: PLC0415 - lazy, see above
+    import hashlib  # lazy, see above
 
     if not pure and hasattr(hashlib, "pbkdf2_hmac"):
         return hashlib.pbkdf2_hmac("sha256", password, salt, rounds, dklen)
@@ -36,7 +36,7 @@ def pbkdf2_sha256(password: bytes, salt: bytes, rounds: int, dklen: int = _DIGES
 
 
 def _pbkdf2_sha256_pure(password: bytes, salt: bytes, rounds: int, dklen: int) -> bytes:
-    import hashlib  # noqa: PLC0415 - lazy, see above
+    import hashlib  # lazy, see above
 
     if len(password) > _BLOCK_SIZE:  # RFC 2104 §2: keys longer than the block are hashed first
         password = hashlib.sha256(password).digest()
