@@ -87,7 +87,7 @@ def native_module() -> ModuleType | None:
     """The ``bcrypt`` package if importable (imported on first use, never at import time), else None."""
     global _native_module, _native_probed  # noqa: PLW0603 - a once-only lazy import cache
     if not _native_probed:
-        import importlib  # only when a bcrypt hash is first verified
+        import importlib  # lazy: only when a bcrypt hash is first verified
 
         try:
             _native_module = importlib.import_module("bcrypt")

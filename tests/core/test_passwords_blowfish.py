@@ -43,9 +43,8 @@ def test_published_words() -> None:
     assert (P[0], P[17], S0[0], S3[255]) == (0x243F6A88, 0x8979FB1B, 0xD1310BA6, 0x3AC372E6)
 
 
-def test_s0_is_replicated_four_times() -> None:
-    """The engine's S0 holds four identical copies (it indexes with an unmasked top byte; see _eksblowfish)."""
-    _, S0, S1, _, _ = initial_state()
-    assert len(S0) == 1024
-    assert len(S1) == 256
-    assert S0[:256] == S0[256:512] == S0[512:768] == S0[768:]
+def test_state_shapes() -> None:
+    """The engine's state is an 18-word P-array and four 256-word S-boxes (no replicated S0; see _eksblowfish)."""
+    P, *boxes = initial_state()
+    assert len(P) == 18
+    assert [len(box) for box in boxes] == [256, 256, 256, 256]
