@@ -32,7 +32,7 @@ def _measure(figure: str, progress: Progress) -> list[dict[str, Any]]:
     progress(f"Pyodide: {figure} ({RUNS[figure]} fresh processes)")
     cmd = [str(HARNESS / "offline.sh"), node, str(HARNESS / "measure.mjs"), "--runs", str(RUNS[figure]),
            "--bcrypt-cost", str(BCRYPT_COST), figure]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=1800)  # noqa: S603 - fixed argv
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=1800)
     assert out.returncode == 0, out.stderr[-4000:]
     return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
 

@@ -139,7 +139,9 @@ def test_closed_connection_refuses_work_and_close_is_idempotent(tmp_path: Path) 
     asyncio.run(main())
 
 
-@pytest.mark.parametrize(("offload", "prefix"), [pytest.param(True, "leancore-sqlite", marks=NEEDS_THREADS), (False, "MainThread")])
+@pytest.mark.parametrize(
+    ("offload", "prefix"), [pytest.param(True, "leancore-sqlite", marks=NEEDS_THREADS), (False, "MainThread")]
+)
 def test_offload_decides_which_thread_runs_statements(tmp_path: Path, offload: bool, prefix: str) -> None:
     """offload=True runs statements on the connection's worker thread; the default runs them inline."""
     seen: list[str] = []

@@ -28,7 +28,7 @@ def test_rfc7914_vectors(password: bytes, salt: bytes, rounds: int, dklen: int, 
     assert pbkdf2_sha256(password, salt, rounds, dklen, pure=pure).hex() == expected
 
 
-@pytest.mark.cpython_only(reason="hashlib.pbkdf2_hmac is the oracle and Pyodide 314 has none (RFC 7914 vectors cover it)")
+@pytest.mark.cpython_only(reason="hashlib.pbkdf2_hmac is the oracle; Pyodide 314 has none (RFC 7914 vectors cover it)")
 @settings(max_examples=60)
 @given(
     password=st.binary(max_size=200),
