@@ -152,7 +152,7 @@ FIXED = Migration(EXTRA, "CREATE TABLE extra (x TEXT);\nINSERT INTO extra VALUES
 
 
 def test_a_migration_failing_part_way_leaves_the_database_as_before_it(tmp_path: Path) -> None:
-    """A new migration fails at its third statement: no trace of its first two, earlier data kept, next run completes."""
+    """A new migration fails at statement three: no trace of its first two, earlier data kept, next run completes."""
     path = tmp_path / "db.sqlite3"
     shipped = list(load_migrations("sqlite"))
     init(path)
