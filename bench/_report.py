@@ -150,10 +150,65 @@ def _bundle_section(results: dict[str, Measurement], quotes: list[dict[str, Any]
     return out
 
 
+# Workers CPU limits (shared/facts.md; developers.cloudflare.com/workers/platform/limits): 10 ms per request on the
+# free plan, 30 s by default on the paid plan (configurable up to 5 min), 1 s for the startup (global scope).
+WORKERS_FREE_CPU_MS = 10
+WORKERS_DEFAULT_CPU_MS = 30_000
+WORKERS_FIGURES = [
+    ("workers.snapshot.first_request", "start from the memory snapshot + first request (GET /system/health)"),
+    ("workers.nosnapshot.first_request.leancore", "no snapshot: import worker + first request"),
+    ("workers.nosnapshot.first_request.bare", "no snapshot: bare FastAPI app of the same shape, same run"),
+    ("workers.import_core", "import every core module"),
+    ("workers.login.pbkdf2_600k", "login: verify PBKDF2-SHA256 at the policy's 600,000 rounds (pure fallback)"),
+    ("workers.login.bcrypt_cost10", "login: verify a legacy bcrypt hash, cost 10 (pure Python)"),
+]
+
+
+def _fits(ms: float, limit: float) -> str:
+    return "yes" if ms <= limit else "**no**"
+
+
+def _workers_section(results: dict[str, Measurement]) -> list[str]:
+    """Pyodide figures (workers_harness/measure.mjs): CPU of the whole Node process and of its main thread."""
+    rows = []
+    for mid, label in WORKERS_FIGURES:
+        m = results.get(mid)
+        if m is None:
+            rows.append([label, f"`{mid}`", "pending", "-", "-", "-", "-"])
+            continue
+        main = m.details.get("main_ms")
+        note = ""
+        if m.details.get("extrapolated"):
+            note = (f" (measured at cost {m.details['measured_cost']}: {m.details['measured_cpu_ms']:,.0f} ms, "
+                    f"x{m.details['scale']}: bcrypt doubles its work per cost step)")
+        rows.append([label + note, f"`{mid}`", f"{m.value:,.0f} ms", "-" if main is None else f"{main:,.0f} ms",
+                     str(m.details.get("runs", "-")), *(  # request limits apply to logins; startup has its own 1 s
+                         [_fits(m.value, WORKERS_DEFAULT_CPU_MS), _fits(m.value, WORKERS_FREE_CPU_MS)]
+                         if mid.startswith("workers.login.") else ["-", "-"])])
+    out = _table(["what", "measurement", "CPU (whole process)", "main thread", "runs",
+                  f"login within the {WORKERS_DEFAULT_CPU_MS / 1000:g} s default CPU limit",
+                  f"login within the free plan's {WORKERS_FREE_CPU_MS} ms"],
+                 rows)
+    ours, bare = results.get("workers.nosnapshot.first_request.leancore"), results.get(
+        "workers.nosnapshot.first_request.bare")
+    if ours is not None and bare is not None:
+        out += ["", f"No snapshot, leancore / bare FastAPI: **{ours.value / bare.value:.2f}x** "
+                f"({ours.details.get('routes')} routes, {ours.details.get('models')} models on both sides)."]
+    snap = results.get("workers.snapshot.first_request")
+    if snap is not None:
+        out += ["", f"Snapshot: {snap.details.get('snapshot_bytes', 0) / 1e6:,.1f} MB of Wasm memory, taken after "
+                f"`import worker` (which cost {snap.details.get('import_worker_at_deploy_cpu_ms', 0):,.0f} ms CPU at "
+                f"deploy time); restoring it alone: {snap.details.get('restore_cpu_ms', 0):,.0f} ms whole process, "
+                f"{snap.details.get('restore_main_ms', 0):,.0f} ms main thread."]
+    out += ["", "Measured in Pyodide 314 under Node 20, not in workerd: the whole-process figure includes V8's "
+            "background compiler and GC threads, the main thread is the interpreter itself."]
+    return out
+
+
 def _other_section(results: dict[str, Measurement], quotes: list[dict[str, Any]]) -> list[str]:
     rows = [[f"`{m.id}`", f"{m.value:,.4g} {m.unit}", str(m.details.get("runs", "-")),
              ", ".join(f"{k}={v}" for k, v in m.details.items() if isinstance(v, (int, float, str)) and k != "run")]
-            for m in results.values() if m.unit not in ("s", "B")]
+            for m in results.values() if m.unit not in ("s", "B") and not m.id.startswith("workers.")]
     rows += [[q["id"], f"{q['value']:g} {q['unit']} (QUOTED)", "-", q["source"]] for q in quotes if q["unit"] == "ms"]
     return _table(["measurement", "value", "runs", "details"], rows) if rows else ["None in this run."]
 
@@ -193,6 +248,10 @@ def write(results: dict[str, Measurement] | None = None) -> Path:
         "## Cold starts and other measurements",
         "",
         *_other_section(results, quotes),
+        "",
+        "## Workers (inside Pyodide 314)",
+        "",
+        *_workers_section(results),
         "",
         "## Bundle size",
         "",

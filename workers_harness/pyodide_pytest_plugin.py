@@ -64,7 +64,14 @@ _asyncio_run = asyncio.run
 
 
 def _run(main: Any, *, debug: bool | None = None, loop_factory: Any = None) -> Any:
-    return _asyncio_run(main, debug=debug, loop_factory=loop_factory or _SyncLoop)
+    # Pyodide marks its WebLoop as the running loop for the whole session (the JS event loop is always "running"),
+    # so asyncio.run would refuse ("cannot be called from a running event loop"): step out of it for the call.
+    outer = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    try:
+        return _asyncio_run(main, debug=debug, loop_factory=loop_factory or _SyncLoop)
+    finally:
+        asyncio.events._set_running_loop(outer)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -27,6 +27,9 @@ from core.settings import Settings
 
 ADMIN = "admin@example.com"
 SETTINGS = Settings(admin_email=ADMIN, super_admin_password="correct horse", password_rounds=1000)
+# What core ships (the list grows with each migration; the tests follow it rather than a hard-coded count).
+SHIPPED = [m.name for m in load_migrations("sqlite")]
+LATEST = max(m.version for m in load_migrations("sqlite"))
 
 
 def fast_hash(password: str) -> str:
@@ -67,11 +70,10 @@ def test_first_run_creates_everything_and_says_so(tmp_path: Path) -> None:
     report = init(path)
     assert report.ok
     assert report.changed
-    assert statuses(report) == {"migrations_table": "applied", "migration 0001_initial.sql": "applied",
+    assert statuses(report) == {"migrations_table": "applied", **{f"migration {n}": "applied" for n in SHIPPED},
                                 "super_admin": "applied", "site_settings": "applied"}
-    assert report.created == {"migrations": ["0001_initial.sql"], "users": [ADMIN],
-                              "site_settings": list(DEFAULT_SITE_SETTINGS)}
-    assert report.schema_version == 1
+    assert report.created == {"migrations": SHIPPED, "users": [ADMIN], "site_settings": list(DEFAULT_SITE_SETTINGS)}
+    assert report.schema_version == LATEST
     assert report.database_type == "sqlite"
     users = query(path, "SELECT email, hashed_password, is_active, is_superuser FROM users")
     assert users == [{"email": ADMIN, "hashed_password": "test$correct horse", "is_active": 1, "is_superuser": 1}]
@@ -91,7 +93,7 @@ def test_every_later_run_changes_nothing_and_reports_skipped(tmp_path: Path, run
         assert not report.changed
         assert set(statuses(report).values()) == {"skipped"}
         assert report.created == {"migrations": [], "users": [], "site_settings": []}
-        assert report.schema_version == 1
+        assert report.schema_version == LATEST
     assert [query(path, f"SELECT * FROM {t}") for t in ("d1_migrations", "users", "site_settings")] == snapshot
 
 
@@ -143,30 +145,31 @@ async def _exec(path: Path, sql: str, params: Sequence[Any] = ()) -> None:
     await db.close()
 
 
-BROKEN = Migration("0002_extra.sql", "CREATE TABLE extra (x TEXT);\nINSERT INTO extra VALUES ('kept');\n"
+EXTRA = f"{LATEST + 1:04d}_extra.sql"  # the next migration after the shipped ones
+BROKEN = Migration(EXTRA, "CREATE TABLE extra (x TEXT);\nINSERT INTO extra VALUES ('kept');\n"
                                      "INSERT INTO no_such_table VALUES (1);\n")
-FIXED = Migration("0002_extra.sql", "CREATE TABLE extra (x TEXT);\nINSERT INTO extra VALUES ('kept');\n")
+FIXED = Migration(EXTRA, "CREATE TABLE extra (x TEXT);\nINSERT INTO extra VALUES ('kept');\n")
 
 
 def test_a_migration_failing_part_way_leaves_the_database_as_before_it(tmp_path: Path) -> None:
-    """0002 fails at its third statement: no trace of its first two, 0001's data intact, next run completes."""
+    """A new migration fails at statement three: no trace of its first two, earlier data kept, next run completes."""
     path = tmp_path / "db.sqlite3"
     shipped = list(load_migrations("sqlite"))
     init(path)
     report = init(path, migrations=[*shipped, BROKEN])
     assert not report.ok
-    assert statuses(report)["migration 0002_extra.sql"] == "failed"
+    assert statuses(report)[f"migration {EXTRA}"] == "failed"
     assert statuses(report)["super_admin"] == "skipped"
-    assert report.errors == ["migration 0002_extra.sql: sqlite: no such table: no_such_table"]
-    assert report.schema_version == 1
+    assert report.errors == [f"migration {EXTRA}: sqlite: no such table: no_such_table"]
+    assert report.schema_version == LATEST
     assert query(path, "SELECT name FROM sqlite_master WHERE name = 'extra'") == []
-    assert query(path, "SELECT name FROM d1_migrations") == [{"name": "0001_initial.sql"}]
+    assert query(path, "SELECT name FROM d1_migrations ORDER BY id") == [{"name": n} for n in SHIPPED]
     assert query(path, "SELECT email FROM users") == [{"email": ADMIN}]
 
     report = init(path, migrations=[*shipped, FIXED])
     assert report.ok
-    assert report.created["migrations"] == ["0002_extra.sql"]
-    assert report.schema_version == 2
+    assert report.created["migrations"] == [EXTRA]
+    assert report.schema_version == LATEST + 1
     assert query(path, "SELECT x FROM extra") == [{"x": "kept"}]
 
 
@@ -223,7 +226,7 @@ def test_losing_a_race_reports_skipped_not_failed(tmp_path: Path) -> None:
     assert report.ok
     step = next(s for s in report.steps if s.name == "migration 0001_initial.sql")
     assert (step.status, step.detail) == ("skipped", "applied concurrently by another initialiser")
-    assert query(path, "SELECT count(*) AS n FROM d1_migrations") == [{"n": 1}]
+    assert query(path, "SELECT count(*) AS n FROM d1_migrations") == [{"n": len(SHIPPED)}]
     assert query(path, "SELECT count(*) AS n FROM users") == [{"n": 1}]
 
 
@@ -255,6 +258,7 @@ def _cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[
                           env=base | env, cwd=tmp_path, timeout=120, check=False)
 
 
+@pytest.mark.cpython_only(reason="runs python -m core.initialization as a subprocess; Pyodide has no processes")
 def test_cli_prints_the_report_and_exits_zero_then_nonzero_on_failure(tmp_path: Path) -> None:
     """python -m core.initialization prints the JSON report; exit 0 when ok, 1 when the database is unreachable."""
     ok = _cli(tmp_path, ADMIN_EMAIL=ADMIN, SUPER_ADMIN_PASSWORD="pw", PASSWORD_ROUNDS="1000")
@@ -269,6 +273,7 @@ def test_cli_prints_the_report_and_exits_zero_then_nonzero_on_failure(tmp_path: 
     assert json.loads(bad.stdout)["errors"][0].startswith("connect: cannot open SQLite database")
 
 
+@pytest.mark.cpython_only(reason="runs python -m core.initialization as a subprocess; Pyodide has no processes")
 def test_cli_exits_two_on_invalid_settings(tmp_path: Path) -> None:
     """Invalid settings: exit 2 and a report with one failed 'settings' step naming the variable."""
     result = _cli(tmp_path, ENVIRONMENT="production")

@@ -28,6 +28,7 @@ def test_rfc7914_vectors(password: bytes, salt: bytes, rounds: int, dklen: int, 
     assert pbkdf2_sha256(password, salt, rounds, dklen, pure=pure).hex() == expected
 
 
+@pytest.mark.cpython_only(reason="hashlib.pbkdf2_hmac is the oracle; Pyodide 314 has none (RFC 7914 vectors cover it)")
 @settings(max_examples=60)
 @given(
     password=st.binary(max_size=200),
@@ -49,8 +50,9 @@ def test_cpython_has_the_native_engine() -> None:
 
 def test_missing_native_engine_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without hashlib.pbkdf2_hmac (as on Pyodide 314) the default call uses the pure fallback, same bytes."""
-    expected = hashlib.pbkdf2_hmac("sha256", b"pw", b"salt", 100)
-    monkeypatch.delattr(hashlib, "pbkdf2_hmac")
+    # hashlib.pbkdf2_hmac("sha256", b"pw", b"salt", 100) on CPython 3.11; fixed so the test also runs in Pyodide
+    expected = bytes.fromhex("2abfac6a729e5abcc10c42850d51f912edf82c8cfb33d09a7e983c271d54d993")
+    monkeypatch.delattr(hashlib, "pbkdf2_hmac", raising=False)
     assert not native_available()
     assert pbkdf2_sha256(b"pw", b"salt", 100) == expected
 

@@ -12,16 +12,30 @@ import { copyIntoGuest, installWheels } from "./pyodide.mjs";
 
 export function installWorker(py, env) {
   const wheels = [...installWheels(py, "api"), ...installWheels(py, "api-wasm")];
-  py.registerJsModule("_cloudflare_compat_flags", {
-    python_workflows_implicit_dependencies: false,
-    python_request_headers_preserve_commas: false,
-  });
-  py.registerJsModule("_pyodide_entrypoint_helper", {
-    patchWaitUntil: () => {},
-    cloudflareWorkersModule: { env },
-    cloudflareSocketsModule: {},
-    doAnImport: async (name) => { throw new Error(`emulated entry point: cannot import JS module ${name}`); },
-  });
+  registerGlue(py, glueModules(env));
+  copyIntoGuest(py, ["core", "api", "worker.py"]);
+  return wheels;
+}
+
+// The two glue modules (name -> object), as workerd would provide them.
+export function glueModules(env) {
+  return {
+    _cloudflare_compat_flags: {
+      python_workflows_implicit_dependencies: false,
+      python_request_headers_preserve_commas: false,
+    },
+    _pyodide_entrypoint_helper: {
+      patchWaitUntil: () => {},
+      cloudflareWorkersModule: { env },
+      cloudflareSocketsModule: {},
+      doAnImport: async (name) => { throw new Error(`emulated entry point: cannot import JS module ${name}`); },
+    },
+  };
+}
+
+// Register the glue modules and apply the SDK's package patches (wheels must already be in site-packages).
+export function registerGlue(py, modules) {
+  for (const [name, obj] of Object.entries(modules)) py.registerJsModule(name, obj);
   // workerd also runs the SDK's package patches (the .pth loader imports them when `_cloudflare` exists): the
   // anyio.to_thread one runs blocking calls inline, as there are no threads. The SDK's own patch code is applied;
   // only its registry (`_cloudflare.import_patch_manager.register_exec_patch`) is emulated: import, then patch.
@@ -39,6 +53,4 @@ _ipm.register_exec_patch = register_exec_patch; _cf.import_patch_manager = _ipm
 sys.modules.update({"_cloudflare": _cf, "_cloudflare.import_patch_manager": _ipm})
 import _workers_sdk_package_patches
 `);
-  copyIntoGuest(py, ["core", "api", "worker.py"]);
-  return wheels;
 }
