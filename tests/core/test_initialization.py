@@ -57,6 +57,11 @@ def query(path: Path, sql: str, params: Sequence[Any] = ()) -> list[dict[str, An
     return asyncio.run(main())
 
 
+# The shipped migrations, whatever their number (0001 users/settings, 0002 rate limits, ...).
+SHIPPED = [m.name for m in load_migrations("sqlite")]
+LATEST = len(SHIPPED)
+
+
 def statuses(report: InitializationReport) -> dict[str, str]:
     return {step.name: step.status for step in report.steps}
 
@@ -67,11 +72,11 @@ def test_first_run_creates_everything_and_says_so(tmp_path: Path) -> None:
     report = init(path)
     assert report.ok
     assert report.changed
-    assert statuses(report) == {"migrations_table": "applied", "migration 0001_initial.sql": "applied",
+    assert statuses(report) == {"migrations_table": "applied", **{f"migration {n}": "applied" for n in SHIPPED},
                                 "super_admin": "applied", "site_settings": "applied"}
-    assert report.created == {"migrations": ["0001_initial.sql"], "users": [ADMIN],
+    assert report.created == {"migrations": SHIPPED, "users": [ADMIN],
                               "site_settings": list(DEFAULT_SITE_SETTINGS)}
-    assert report.schema_version == 1
+    assert report.schema_version == LATEST
     assert report.database_type == "sqlite"
     users = query(path, "SELECT email, hashed_password, is_active, is_superuser FROM users")
     assert users == [{"email": ADMIN, "hashed_password": "test$correct horse", "is_active": 1, "is_superuser": 1}]
@@ -91,7 +96,7 @@ def test_every_later_run_changes_nothing_and_reports_skipped(tmp_path: Path, run
         assert not report.changed
         assert set(statuses(report).values()) == {"skipped"}
         assert report.created == {"migrations": [], "users": [], "site_settings": []}
-        assert report.schema_version == 1
+        assert report.schema_version == LATEST
     assert [query(path, f"SELECT * FROM {t}") for t in ("d1_migrations", "users", "site_settings")] == snapshot
 
 
@@ -143,30 +148,30 @@ async def _exec(path: Path, sql: str, params: Sequence[Any] = ()) -> None:
     await db.close()
 
 
-BROKEN = Migration("0002_extra.sql", "CREATE TABLE extra (x TEXT);\nINSERT INTO extra VALUES ('kept');\n"
+BROKEN = Migration("0900_extra.sql", "CREATE TABLE extra (x TEXT);\nINSERT INTO extra VALUES ('kept');\n"
                                      "INSERT INTO no_such_table VALUES (1);\n")
-FIXED = Migration("0002_extra.sql", "CREATE TABLE extra (x TEXT);\nINSERT INTO extra VALUES ('kept');\n")
+FIXED = Migration("0900_extra.sql", "CREATE TABLE extra (x TEXT);\nINSERT INTO extra VALUES ('kept');\n")
 
 
 def test_a_migration_failing_part_way_leaves_the_database_as_before_it(tmp_path: Path) -> None:
-    """0002 fails at its third statement: no trace of its first two, 0001's data intact, next run completes."""
+    """0900 fails at its third statement: no trace of its first two, 0001's data intact, next run completes."""
     path = tmp_path / "db.sqlite3"
     shipped = list(load_migrations("sqlite"))
     init(path)
     report = init(path, migrations=[*shipped, BROKEN])
     assert not report.ok
-    assert statuses(report)["migration 0002_extra.sql"] == "failed"
+    assert statuses(report)["migration 0900_extra.sql"] == "failed"
     assert statuses(report)["super_admin"] == "skipped"
-    assert report.errors == ["migration 0002_extra.sql: sqlite: no such table: no_such_table"]
-    assert report.schema_version == 1
+    assert report.errors == ["migration 0900_extra.sql: sqlite: no such table: no_such_table"]
+    assert report.schema_version == LATEST
     assert query(path, "SELECT name FROM sqlite_master WHERE name = 'extra'") == []
-    assert query(path, "SELECT name FROM d1_migrations") == [{"name": "0001_initial.sql"}]
+    assert query(path, "SELECT name FROM d1_migrations") == [{"name": n} for n in SHIPPED]
     assert query(path, "SELECT email FROM users") == [{"email": ADMIN}]
 
     report = init(path, migrations=[*shipped, FIXED])
     assert report.ok
-    assert report.created["migrations"] == ["0002_extra.sql"]
-    assert report.schema_version == 2
+    assert report.created["migrations"] == ["0900_extra.sql"]
+    assert report.schema_version == 900
     assert query(path, "SELECT x FROM extra") == [{"x": "kept"}]
 
 
@@ -223,7 +228,7 @@ def test_losing_a_race_reports_skipped_not_failed(tmp_path: Path) -> None:
     assert report.ok
     step = next(s for s in report.steps if s.name == "migration 0001_initial.sql")
     assert (step.status, step.detail) == ("skipped", "applied concurrently by another initialiser")
-    assert query(path, "SELECT count(*) AS n FROM d1_migrations") == [{"n": 1}]
+    assert query(path, "SELECT count(*) AS n FROM d1_migrations") == [{"n": LATEST}]  # each recorded once
     assert query(path, "SELECT count(*) AS n FROM users") == [{"n": 1}]
 
 
