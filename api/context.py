@@ -49,9 +49,11 @@ class AppContext:
         if settings is self._settings and database is self._database:
             return
         self._settings = settings
-        self._database = database
-        self._owns_database = False
+        if database is not self._database:
+            self._database = database
+            self._owns_database = False  # handed to us (a D1 binding's adapter): the caller owns it
         self._hasher = None
+        self._jwt = None
 
     @property
     def settings(self) -> Settings:
