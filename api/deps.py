@@ -19,7 +19,7 @@ bearer_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login", auto_error=False)
 USER_COLUMNS = "id, email, hashed_password, is_active, is_superuser, created_at, updated_at"
 
 
-def get_context(request: Request) -> AppContext:
+async def get_context(request: Request) -> AppContext:  # async: a sync dependency would hop to a thread
     context: AppContext = request.app.state.leancore
     return context
 
