@@ -124,7 +124,7 @@ class AppContext:
         if db is not None and self._owns_database:
             try:
                 await db.close()
-            except Exception:  # noqa: BLE001 - the connection is already broken; closing is best effort
+            except Exception:
                 log.debug("closing a broken database connection failed", exc_info=True)
         elif db is not None:
             self._database = db  # not ours to replace (a D1 binding, or one handed to create_app)

@@ -165,7 +165,7 @@ def write(results: dict[str, Measurement] | None = None) -> Path:
     quotes = load_quotes()
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
     # matplotlib is imported only here: only the report env installs it, the budgets gate needs none
-    from bench import _charts  # noqa: PLC0415
+    from bench import _charts
 
     charts = _charts.draw_all(results, quotes, REPORT_DIR)
     machine = run.get("machine", {})

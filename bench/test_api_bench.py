@@ -1,7 +1,8 @@
 """The api layer vs a bare FastAPI app: cold start, /system/health throughput, health latency during logins.
 
 - ``api.coldstart.{leancore,bare}``: CPU ms of ``import api; api.create_app()`` vs a bare FastAPI app with the same
-  number of ``async def`` routes and pydantic models, fresh processes, interleaved, median, net of ``python -c pass`` (_coldstart.py).
+  number of ``async def`` routes and pydantic models, fresh processes, interleaved, median, net of ``python -c pass``
+  (_coldstart.py).
 - ``api.health.rps.{leancore,bare}``: req/s of ``GET /system/health`` under uvicorn (one worker) on loopback, 16
   keep-alive connections (bench/_http.py), alternating rounds in the same run, median of rounds. Ours queries the
   SQLite database on every call; the bare route returns a constant.
@@ -86,7 +87,7 @@ def test_health_throughput_vs_bare_fastapi(tmp_path: Path, record: Record, progr
     results: dict[str, list[float]] = {"leancore": [], "bare": []}
     with uvicorn_server("api.main:app", env, tmp_path) as ours, uvicorn_server("bare_app:app", env, tmp_path) as bare:
         ports = {"leancore": ours, "bare": bare}
-        for name, port in ports.items():  # warm-up: first connections, lazy database open
+        for port in ports.values():  # warm-up: first connections, lazy database open
             asyncio.run(throughput(port, "/system/health", 0.3))
         for _ in range(rounds):
             for name, port in ports.items():

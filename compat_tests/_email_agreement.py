@@ -40,7 +40,7 @@ def outcome(validate: Any, error: type[Exception], email: str, options: dict[str
 
 
 def reference(email: str, options: dict[str, bool]) -> tuple[Any, ...]:
-    import email_validator  # noqa: PLC0415
+    import email_validator
 
     def run(addr: str, **kw: bool) -> Any:
         return email_validator.validate_email(addr, check_deliverability=False, **kw)
@@ -49,7 +49,7 @@ def reference(email: str, options: dict[str, bool]) -> tuple[Any, ...]:
 
 
 def ours(email: str, options: dict[str, bool]) -> tuple[Any, ...]:
-    from core.emails import EmailNotValidError, validate_email  # noqa: PLC0415
+    from core.emails import EmailNotValidError, validate_email
 
     return outcome(validate_email, EmailNotValidError, email, options)
 

@@ -45,7 +45,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    import pyodide  # noqa: PLC0415 - exists only inside Pyodide
+    import pyodide  # exists only inside Pyodide
 
     return [
         f"Pyodide {pyodide.__version__}, Python {sys.version.split()[0]} on {sys.platform}",

@@ -28,7 +28,7 @@ def to_py(value: Any) -> Any:
 
 def _pyodide_ffi() -> Any:
     try:
-        import pyodide.ffi  # type: ignore[import-not-found]  # noqa: PLC0415 - present only inside Pyodide
+        import pyodide.ffi  # type: ignore[import-not-found]  # present only inside Pyodide
     except ImportError:
         return None
     return pyodide.ffi

@@ -67,8 +67,8 @@ class PostgresDatabase:
         """Connect to ``url`` (``postgresql://`` or ``postgres://``); needs psycopg 3 installed."""
         try:
             # optional extra, imported only when a PostgreSQL URL is used (the type env does not install it)
-            import psycopg  # type: ignore[import-not-found]  # noqa: PLC0415
-            from psycopg.rows import dict_row  # type: ignore[import-not-found]  # noqa: PLC0415
+            import psycopg  # type: ignore[import-not-found]
+            from psycopg.rows import dict_row  # type: ignore[import-not-found]
         except ImportError as exc:
             raise DatabaseUnavailableError(
                 "PostgreSQL support needs psycopg 3: install the extra with pip install 'leancore[postgres]'"

@@ -159,7 +159,7 @@ def _unicode_form(ascii_domain: str, made: dict[str, str]) -> str:
 
 def validate_domain_literal(literal: str) -> str:
     """The normalised ``[IPv4]`` / ``[IPv6:...]`` form of a bracketed address (RFC 5321 4.1.3); raises otherwise."""
-    import ipaddress  # noqa: PLC0415 - only domain literals need it; keeps `import core.emails` light
+    import ipaddress  # only domain literals need it; keeps `import core.emails` light
 
     # email-validator tests r"^[0-9\.]+$", whose "$" also matches before one final newline.
     digits = literal[:-1] if literal.endswith("\n") else literal

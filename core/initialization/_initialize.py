@@ -57,7 +57,7 @@ def _message(exc: BaseException) -> str:
 
 def _default_hasher(settings: Settings) -> Hasher:
     # Imported here so the common path (admin already there) never loads the hashing module.
-    from core.passwords import PasswordHasher  # noqa: PLC0415
+    from core.passwords import PasswordHasher
 
     return PasswordHasher(rounds=settings.password_rounds).hash
 

@@ -110,7 +110,8 @@ def test_openapi_documents_the_error_shape() -> None:
     assert "HTTPValidationError" not in schema["components"]["schemas"]
     refs = [op["responses"]["422"]["content"]["application/json"]["schema"]["$ref"]
             for path in schema["paths"].values() for op in path.values() if "422" in op["responses"]]
-    assert refs and set(refs) == {"#/components/schemas/ErrorBody"}
+    assert refs
+    assert set(refs) == {"#/components/schemas/ErrorBody"}
     login = schema["paths"]["/auth/login"]["post"]["requestBody"]["content"]
     assert list(login) == ["application/x-www-form-urlencoded"]
 

@@ -48,8 +48,8 @@ ADMIN_TOKEN = JWT().encode({"sub": "1", "exp": int(time.time()) + 3600}, SECRET_
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture])
+@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture])
 def test_no_server_errors_and_no_schema_violations(case: Any) -> None:
     """Every generated request gets a non-5xx response whose body and content type match the schema."""
     case.call_and_validate(headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, checks=CHECKS)
