@@ -73,7 +73,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.leancore = AppContext(settings, database)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit)
-    for module in (auth, users, site_settings, system):
+    # /system first: routes are matched in order, and /system/health is the hot path of every load balancer.
+    for module in (system, auth, users, site_settings):
         app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:
