@@ -35,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     handler.setFormatter(logging.Formatter("%(message)s"))
     logging.getLogger("leancore.security").addHandler(handler)
     api_log = logging.getLogger("leancore.api")
-    api_log.addHandler(logging.StreamHandler())
+    loud = logging.StreamHandler()
+    loud.setFormatter(logging.Formatter("%(levelname)s:  leancore: %(message)s"))
+    api_log.addHandler(loud)
     api_log.setLevel(logging.INFO)
 
     import uvicorn

@@ -44,7 +44,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     context: AppContext = app.state.leancore
     if not ON_PYODIDE:
         settings = context.settings  # a SettingsError here stops the server with every problem listed
-        context.secret_key  # noqa: B018 - development without SECRET_KEY: warn now, not on the first login
+        _ = context.secret_key  # development without SECRET_KEY: the warning comes now, not at the first login
         if settings.init_on_startup:
             await initialize_on_startup(context)
     try:
@@ -73,7 +73,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.leancore = AppContext(settings, database)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit)
-    for module in (auth, users, site_settings, system):
+    # /system first: routes are matched in order, and /system/health is the hot path of every load balancer.
+    for module in (system, auth, users, site_settings):
         app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:

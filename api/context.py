@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 import time
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,7 @@ class AppContext:
         self._hasher: PasswordHasher | None = None
         self._jwt: JWT | None = None
         self._generated_key: str | None = None
+        self._hash_pool: Any = None  # a ThreadPoolExecutor, created on the first hash (never at build time)
         self.events = SecurityEvents()
         self.limiter = RateLimiter()
         self.started = time.monotonic()
@@ -49,9 +51,11 @@ class AppContext:
         if settings is self._settings and database is self._database:
             return
         self._settings = settings
-        self._database = database
-        self._owns_database = False
+        if database is not self._database:
+            self._database = database
+            self._owns_database = False  # handed to us (a D1 binding's adapter): the caller owns it
         self._hasher = None
+        self._jwt = None
 
     @property
     def settings(self) -> Settings:
@@ -120,12 +124,15 @@ class AppContext:
         if db is not None and self._owns_database:
             try:
                 await db.close()
-            except Exception:  # noqa: BLE001 - the connection is already broken; closing is best effort
+            except Exception:
                 log.debug("closing a broken database connection failed", exc_info=True)
         elif db is not None:
             self._database = db  # not ours to replace (a D1 binding, or one handed to create_app)
 
     async def close(self) -> None:
+        if self._hash_pool is not None:
+            self._hash_pool.shutdown(wait=False)
+            self._hash_pool = None
         if self._database is not None and self._owns_database:
             await self._database.close()
             self._database = None
@@ -133,10 +140,20 @@ class AppContext:
     # -- password hashing (CPU-bound) ------------------------------------------------------------------------
 
     async def run_hashing(self, fn: Any, *args: Any) -> Any:
-        """Run a hasher call off the event loop on CPython (a worker thread), inline on Pyodide."""
+        """Run a hasher call off the event loop on CPython (a worker thread), inline on Pyodide (no threads).
+
+        The pool has one thread fewer than the machine has cores (at least one): hashlib's PBKDF2 releases the GIL,
+        so with a thread per core, 16 concurrent logins starved the event loop of CPU (health p99 73 ms on 2 cores
+        with asyncio's default pool; bench/test_api_bench.py). Logins queue instead; everything else stays fast.
+        """
         if ON_PYODIDE:
             return fn(*args)
-        return await asyncio.to_thread(fn, *args)
+        if self._hash_pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            workers = max(1, (os.cpu_count() or 2) - 1)
+            self._hash_pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="leancore-hash")
+        return await asyncio.get_running_loop().run_in_executor(self._hash_pool, fn, *args)
 
     async def hash_password(self, password: str) -> str:
         result: str = await self.run_hashing(self.hasher.hash, password)

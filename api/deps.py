@@ -16,10 +16,13 @@ if TYPE_CHECKING:
 
 # Documents the bearer scheme in OpenAPI; auto_error=False so a missing token gets our own JSON 401.
 bearer_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login", auto_error=False)
-USER_COLUMNS = "id, email, hashed_password, is_active, is_superuser, created_at, updated_at"
+_COLUMNS = "SELECT id, email, hashed_password, is_active, is_superuser, created_at, updated_at FROM users"
+USER_BY_ID = _COLUMNS + " WHERE id = ?"
+USER_BY_EMAIL = _COLUMNS + " WHERE email = ?"
+USER_PAGE = _COLUMNS + " ORDER BY id LIMIT ? OFFSET ?"
 
 
-def get_context(request: Request) -> AppContext:
+async def get_context(request: Request) -> AppContext:  # async: a sync dependency would hop to a thread
     context: AppContext = request.app.state.leancore
     return context
 
@@ -77,7 +80,7 @@ async def user_from_token(request: Request, context: AppContext, db: Database, t
         raise unauthorized(exc.code, "the access token is invalid or expired") from None
     row = None
     if user_id is not None and user_id < 2**63:
-        row = await db.fetch_one(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", (user_id,))
+        row = await db.fetch_one(USER_BY_ID, (user_id,))
     if row is None or not row["is_active"]:
         context.events.emit("token_rejected", code="unknown_or_inactive_user", client=client_id(request))
         raise unauthorized("invalid_token", "the access token is invalid or expired")

@@ -48,12 +48,20 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        declared = chunked = False
         for name, value in scope["headers"]:
             if name == b"content-length":
                 if not value.isdigit() or int(value) > self.max_bytes:
                     await self._reject(send)
                     return
-                break
+                declared = True
+            elif name == b"transfer-encoding":
+                chunked = True
+        if not declared and not chunked and scope["method"] in ("GET", "HEAD"):
+            # No body framing on a read (the hot path): nothing to count, so no wrapping. Other methods are
+            # wrapped regardless, in case a server hands over a body without either header.
+            await self.app(scope, receive, send)
+            return
         received = 0
         started = False
 

@@ -24,7 +24,7 @@ class ErrorBody(BaseModel):
 
 class Token(BaseModel):
     access_token: str
-    token_type: Literal["bearer"] = "bearer"
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type name, not a secret
     expires_in: int = Field(description="seconds until the token expires")
 
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.deps import DB, USER_COLUMNS, Context, CurrentUser, client_id, issue_token, public_user
+from api.deps import DB, USER_BY_EMAIL, Context, CurrentUser, client_id, issue_token, public_user
 from api.errors import ApiError, unauthorized
 from api.schemas import ErrorBody, PasswordChange, Token, User
 from api.throttle import LOGIN_LIMIT
@@ -85,7 +85,7 @@ async def login(request: Request, context: Context, db: DB) -> Any:
         context.events.emit("throttled", scope="login", client=client, email=email, hits=verdict.hits)
         raise ApiError(429, "too_many_attempts", "too many login attempts; try again later",
                        {"Retry-After": str(verdict.retry_after)})
-    row = await db.fetch_one(f"SELECT {USER_COLUMNS} FROM users WHERE email = ?", (email,))
+    row = await db.fetch_one(USER_BY_EMAIL, (email,))
     reason = None
     from core.passwords import PasswordError
 

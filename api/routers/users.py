@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from api.deps import DB, USER_COLUMNS, Context, SuperAdmin, client_id, public_user
+from api.deps import DB, USER_BY_EMAIL, USER_BY_ID, USER_PAGE, Context, SuperAdmin, client_id, public_user
 from api.errors import ApiError
 from api.routers.auth import now_text
 from api.schemas import ErrorBody, User, UserCreate, UserList, UserUpdate
@@ -21,6 +21,10 @@ router = APIRouter(prefix="/users", tags=["users"], responses=_ERRORS)
 UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 # Counts the OTHER active super admins; a change that removes this user's standing needs at least one.
 _OTHERS_REMAIN = "(SELECT COUNT(*) FROM users AS o WHERE o.is_superuser = ? AND o.is_active = ? AND o.id <> ?) > 0"
+_DELETE_UNLESS_LAST_ADMIN = (
+    "DELETE FROM users WHERE id = ? AND (NOT (is_superuser = ? AND is_active = ?) OR "
+    "(SELECT COUNT(*) FROM users AS o WHERE o.is_superuser = ? AND o.is_active = ? AND o.id <> ?) > 0)"
+)
 
 
 def _not_found() -> ApiError:
@@ -32,7 +36,7 @@ def _last_admin() -> ApiError:
 
 
 async def _get(db: Any, user_id: int) -> dict[str, Any]:
-    row = await db.fetch_one(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", (user_id,))
+    row = await db.fetch_one(USER_BY_ID, (user_id,))
     if row is None:
         raise _not_found()
     return dict(row)
@@ -42,7 +46,7 @@ async def _get(db: Any, user_id: int) -> dict[str, Any]:
 async def list_users(_: SuperAdmin, db: DB, limit: Annotated[int, Query(ge=1, le=100)] = 50,
                      offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0) -> Any:
     """A page of users, oldest first."""
-    rows = await db.fetch_all(f"SELECT {USER_COLUMNS} FROM users ORDER BY id LIMIT ? OFFSET ?", (limit, offset))
+    rows = await db.fetch_all(USER_PAGE, (limit, offset))
     total = await db.fetch_one("SELECT COUNT(*) AS n FROM users")
     return {"items": [public_user(r) for r in rows], "total": int(total["n"]) if total else 0,
             "limit": limit, "offset": offset}
@@ -61,7 +65,7 @@ async def create_user(body: UserCreate, admin: SuperAdmin, request: Request, con
         )
     except IntegrityError:
         raise ApiError(409, "email_taken", "an account with this email exists") from None
-    row = await db.fetch_one(f"SELECT {USER_COLUMNS} FROM users WHERE email = ?", (body.email,))
+    row = await db.fetch_one(USER_BY_EMAIL, (body.email,))
     assert row is not None
     context.events.emit("user_created", user_id=int(row["id"]), by=int(admin["id"]), client=client_id(request))
     return public_user(row)
@@ -89,7 +93,8 @@ async def update_user(user_id: UserId, body: UserUpdate, _: SuperAdmin, context:
     if not changes:
         return public_user(current)
     changes["updated_at"] = now_text()
-    sql = f"UPDATE users SET {', '.join(f'{column} = ?' for column in changes)} WHERE id = ?"
+    # column names come from the fixed set above, values are bound: nothing from the request enters the SQL text
+    sql = f"UPDATE users SET {', '.join(f'{column} = ?' for column in changes)} WHERE id = ?"  # noqa: S608
     params: list[Any] = [*changes.values(), user_id]
     was_admin = bool(current["is_superuser"]) and bool(current["is_active"])
     if was_admin and (body.is_superuser is False or body.is_active is False):
@@ -113,8 +118,7 @@ async def delete_user(user_id: UserId, admin: SuperAdmin, request: Request, cont
     """Delete an account; 409 for the last active super admin."""
     await _get(db, user_id)
     changed = await db.execute(
-        f"DELETE FROM users WHERE id = ? AND (NOT (is_superuser = ? AND is_active = ?) OR {_OTHERS_REMAIN})",
-        (user_id, True, True, True, True, user_id),
+        _DELETE_UNLESS_LAST_ADMIN, (user_id, True, True, True, True, user_id),
     )
     if changed == 0:
         await _get(db, user_id)

@@ -32,7 +32,7 @@ def _with_database(url: str, name: str, query: str = "") -> str:
 
 def _psycopg() -> Any:
     try:
-        import psycopg
+        import psycopg  # optional here: its absence is reported, not an import error
     except ImportError:
         _unavailable("psycopg is not installed (run the PostgreSQL tests with `tox -e db`)")
     return psycopg

@@ -97,8 +97,9 @@ def test_initialisation_on_postgresql_is_idempotent(pg_url: str) -> None:
     first = _init(pg_url)
     assert first.ok
     assert first.database_type == "postgresql"
-    assert first.schema_version == 1
-    assert first.created == {"migrations": ["0001_initial.sql"], "users": [ADMIN],
+    shipped = [m.name for m in load_migrations("postgresql")]
+    assert first.schema_version == len(shipped)
+    assert first.created == {"migrations": shipped, "users": [ADMIN],
                              "site_settings": list(DEFAULT_SITE_SETTINGS)}
     for _ in range(10):
         report = _init(pg_url)
@@ -112,7 +113,7 @@ def test_initialisation_on_postgresql_is_idempotent(pg_url: str) -> None:
         rows = await db.fetch_all("SELECT key, value, created_at FROM site_settings ORDER BY key")
         assert {r["key"]: json.loads(r["value"]) for r in rows} == dict(DEFAULT_SITE_SETTINGS)
         assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", r["created_at"]) for r in rows)
-        assert [r["name"] for r in await db.fetch_all("SELECT name FROM d1_migrations")] == ["0001_initial.sql"]
+        assert [r["name"] for r in await db.fetch_all("SELECT name FROM d1_migrations")] == shipped
 
     run_on(pg_url, check)
 
@@ -120,18 +121,18 @@ def test_initialisation_on_postgresql_is_idempotent(pg_url: str) -> None:
 def test_partial_migration_failure_rolls_back_on_postgresql(pg_url: str) -> None:
     """A migration failing at its last statement leaves nothing behind; the corrected file applies next run."""
     shipped = list(load_migrations("postgresql"))
-    broken = Migration("0002_extra.sql", "CREATE TABLE extra (x TEXT); INSERT INTO extra VALUES ('kept');"
+    broken = Migration("0900_extra.sql", "CREATE TABLE extra (x TEXT); INSERT INTO extra VALUES ('kept');"
                                          " INSERT INTO nowhere VALUES (1);")
-    fixed = Migration("0002_extra.sql", "CREATE TABLE extra (x TEXT); INSERT INTO extra VALUES ('kept');")
+    fixed = Migration("0900_extra.sql", "CREATE TABLE extra (x TEXT); INSERT INTO extra VALUES ('kept');")
     _init(pg_url)
     report = _init(pg_url, migrations=[*shipped, broken])
     assert not report.ok
-    assert report.schema_version == 1
-    assert report.errors == ['migration 0002_extra.sql: postgresql: relation "nowhere" does not exist']
+    assert report.schema_version == len(shipped)
+    assert report.errors == ['migration 0900_extra.sql: postgresql: relation "nowhere" does not exist']
     assert run_on(pg_url, lambda db: db.fetch_one("SELECT to_regclass('extra') AS r")) == {"r": None}
     report = _init(pg_url, migrations=[*shipped, fixed])
     assert report.ok
-    assert report.schema_version == 2
+    assert report.schema_version == 900
     assert run_on(pg_url, lambda db: db.fetch_all("SELECT x FROM extra")) == [{"x": "kept"}]
 
 

@@ -1,0 +1,130 @@
+"""api.app: create_app touches nothing at build time; configure_app; lifespan startup (secret key, init)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+import api.context
+from api import configure_app, create_app
+from core.db import connect
+from core.settings import Settings, SettingsError
+
+
+def test_create_app_reads_no_settings_opens_nothing_draws_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building the app never reads the environment, connects, or draws random bytes (Workers snapshot rule)."""
+
+    def forbidden(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("touched at build time")
+
+    monkeypatch.setattr(Settings, "from_env", forbidden)
+    monkeypatch.setattr(os, "urandom", forbidden)
+    monkeypatch.setattr("core.db.connect", forbidden)
+    app = create_app()
+    assert set(app.openapi()["paths"]) == {
+        "/auth/login", "/auth/me", "/auth/password", "/users", "/users/{user_id}", "/settings",
+        "/system/health", "/system/status", "/system/initialize-database"}
+    assert app.state.leancore._settings is None
+    assert app.state.leancore._database is None
+
+
+def test_configure_app_installs_and_is_idempotent(tmp_path: Any) -> None:
+    """configure_app hands settings and a database to the app; the same objects again change nothing."""
+
+    async def main() -> None:
+        settings = Settings(database_url="sqlite:///:memory:", secret_key="k" * 40, password_rounds=1000)
+        db = await connect(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+        app = create_app()
+        configure_app(app, settings=settings, database=db)
+        context = app.state.leancore
+        hasher = context.hasher
+        configure_app(app, settings=settings, database=db)
+        assert context.settings is settings
+        assert await context.database() is db
+        assert context.hasher is hasher  # nothing rebuilt on a repeated call
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            assert (await client.get("/system/health")).status_code == 200
+        await context.close()  # not ours: left open
+        assert await db.fetch_one("SELECT 1 AS one") == {"one": 1}
+        await db.close()
+
+    asyncio.run(main())
+
+
+def test_settings_come_from_the_environment_lazily(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """Without settings, the first use reads os.environ (DATABASE_URL, PASSWORD_ROUNDS, ...)."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite3'}")
+    monkeypatch.setenv("PASSWORD_ROUNDS", "1234")
+    app = create_app()
+    monkeypatch.setenv("PASSWORD_ROUNDS", "4321")  # read at first use, not at create_app
+    assert app.state.leancore.hasher.rounds == 4321
+
+
+def test_development_without_secret_key_warns_and_uses_a_random_key(caplog: pytest.LogCaptureFixture) -> None:
+    """No SECRET_KEY in development: one loud warning and a per-process random key of 64 characters."""
+    context = create_app(Settings(secret_key=None)).state.leancore
+    key = context.secret_key
+    assert len(key) == 64
+    assert context.secret_key == key
+    assert [r.levelname for r in caplog.records if "SECRET_KEY is not set" in r.getMessage()] == ["WARNING"]
+    assert create_app(Settings(secret_key=None)).state.leancore.secret_key != key
+
+
+async def _lifespan(app: FastAPI) -> None:
+    async with app.router.lifespan_context(app):
+        pass
+
+
+def test_production_without_secret_key_fails_at_startup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ENVIRONMENT=production without SECRET_KEY stops the lifespan with a SettingsError naming SECRET_KEY."""
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(SettingsError, match="SECRET_KEY: required in production"):
+        asyncio.run(_lifespan(create_app()))
+
+
+def test_init_on_startup_initialises_in_the_lifespan(tmp_path: Any) -> None:
+    """INIT_ON_STARTUP=true: the lifespan applies migrations and creates the admin before serving."""
+    settings = Settings.from_env({"DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}", "INIT_ON_STARTUP": "1",
+                                  "ADMIN_EMAIL": "a@example.com", "SUPER_ADMIN_PASSWORD": "pw-123456",
+                                  "SECRET_KEY": "k" * 40, "PASSWORD_ROUNDS": "1000"})
+    app = create_app(settings)
+
+    async def main() -> None:
+        async with app.router.lifespan_context(app):
+            db = await app.state.leancore.database()
+            assert await db.fetch_one("SELECT email FROM users") == {"email": "a@example.com"}
+
+    asyncio.run(main())
+    assert app.state.leancore.events.counters["initialization_run"] == 1
+
+
+def test_openapi_documents_the_error_shape() -> None:
+    """Every 422 in the schema is ErrorBody, FastAPI's HTTPValidationError is gone, the login is a form."""
+    schema = create_app().openapi()
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    refs = [op["responses"]["422"]["content"]["application/json"]["schema"]["$ref"]
+            for path in schema["paths"].values() for op in path.values() if "422" in op["responses"]]
+    assert refs
+    assert set(refs) == {"#/components/schemas/ErrorBody"}
+    login = schema["paths"]["/auth/login"]["post"]["requestBody"]["content"]
+    assert list(login) == ["application/x-www-form-urlencoded"]
+
+
+def test_hashing_runs_in_a_thread_on_cpython_and_inline_on_pyodide(monkeypatch: pytest.MonkeyPatch) -> None:
+    """run_hashing hops to a worker thread on CPython and stays on the loop's thread on Pyodide."""
+    import threading
+
+    context = create_app(Settings(password_rounds=1000)).state.leancore
+
+    async def where() -> str:
+        return str(await context.run_hashing(lambda: threading.current_thread().name))
+
+    assert asyncio.run(where()) != threading.main_thread().name
+    monkeypatch.setattr(api.context, "ON_PYODIDE", True)
+    assert asyncio.run(where()) == threading.main_thread().name

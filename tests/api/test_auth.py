@@ -1,0 +1,165 @@
+"""api.routers.auth: login (OAuth2 form), rehash-on-login for legacy hashes, /auth/me, changing one's password."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import bcrypt
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from core.jwt import JWT
+from core.passwords import PasswordHasher
+
+pytestmark = pytest.mark.anyio
+SECRET_KEY = "k" * 40
+
+
+async def _insert(app: FastAPI, email: str, hashed: str, *, active: bool = True) -> None:
+    db = await app.state.leancore.database()
+    await db.execute("INSERT INTO users (email, hashed_password, is_active, is_superuser) VALUES (?, ?, ?, ?)",
+                     (email, hashed, active, False))
+
+
+async def _stored_hash(app: FastAPI, email: str) -> str:
+    db = await app.state.leancore.database()
+    row = await db.fetch_one("SELECT hashed_password FROM users WHERE email = ?", (email,))
+    assert row is not None
+    return str(row["hashed_password"])
+
+
+async def test_login_returns_a_bearer_token_that_me_accepts(session: Any, client: httpx.AsyncClient) -> None:
+    """A correct email and password give a bearer token with its lifetime; /auth/me then names the user."""
+    response = await session.login()
+    assert response.status_code == 200
+    body = response.json()
+    assert body["token_type"] == "bearer"
+    assert body["expires_in"] == 30 * 60
+    me = await client.get("/auth/me", headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert me.status_code == 200
+    assert me.json()["email"] == "admin@example.com"
+    assert me.json()["is_superuser"] is True
+    assert "hashed_password" not in me.json()
+
+
+async def test_login_normalises_the_email_like_account_creation(session: Any) -> None:
+    """The username is normalised by core.emails, so a differently cased domain still logs in."""
+    assert (await session.login("admin@EXAMPLE.com")).status_code == 200
+
+
+@pytest.mark.parametrize(("email", "password"), [
+    ("admin@example.com", "wrong password"),
+    ("nobody@example.com", "correct horse battery"),
+    ("not an email", "whatever"),
+])
+async def test_wrong_credentials_get_one_indistinguishable_401(session: Any, email: str, password: str) -> None:
+    """Unknown user, wrong password and a non-email username all get the same 401 body and Bearer challenge."""
+    response = await session.login(email, password)
+    assert response.status_code == 401
+    assert response.json() == {"code": "invalid_credentials", "message": "incorrect email or password"}
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_inactive_user_cannot_log_in(app: FastAPI, session: Any) -> None:
+    """A deactivated account with the right password is refused like a wrong password."""
+    await _insert(app, "off@example.com", PasswordHasher(rounds=1000).hash("pass-word-1"), active=False)
+    assert (await session.login("off@example.com", "pass-word-1")).status_code == 401
+
+
+async def test_bcrypt_user_logs_in_and_is_upgraded_to_pbkdf2(app: FastAPI, session: Any) -> None:
+    """A legacy bcrypt hash (as passlib stored it) verifies; the login stores a policy PBKDF2 hash instead."""
+    legacy = bcrypt.hashpw(b"legacy-pass", bcrypt.gensalt(rounds=4)).decode()
+    await _insert(app, "old@example.com", legacy)
+    assert (await session.login("old@example.com", "legacy-pass")).status_code == 200
+    upgraded = await _stored_hash(app, "old@example.com")
+    assert upgraded.startswith("$pbkdf2-sha256$1000$")
+    assert (await session.login("old@example.com", "legacy-pass")).status_code == 200
+    assert await _stored_hash(app, "old@example.com") == upgraded  # already at the policy: left alone
+    assert app.state.leancore.events.counters["hash_upgraded"] == 1
+
+
+async def test_low_round_pbkdf2_user_is_upgraded_on_login(app: FastAPI, session: Any) -> None:
+    """A PBKDF2 hash with fewer rounds than the policy is replaced at the next successful login."""
+    await _insert(app, "weak@example.com", PasswordHasher(rounds=10).hash("pass-word-2"))
+    assert (await session.login("weak@example.com", "pass-word-2")).status_code == 200
+    assert (await _stored_hash(app, "weak@example.com")).startswith("$pbkdf2-sha256$1000$")
+
+
+async def test_wrong_password_on_a_legacy_hash_changes_nothing(app: FastAPI, session: Any) -> None:
+    """A failed login on a bcrypt account leaves its stored hash exactly as it was."""
+    legacy = bcrypt.hashpw(b"legacy-pass", bcrypt.gensalt(rounds=4)).decode()
+    await _insert(app, "old2@example.com", legacy)
+    assert (await session.login("old2@example.com", "nope")).status_code == 401
+    assert await _stored_hash(app, "old2@example.com") == legacy
+
+
+async def test_unreadable_stored_hash_is_a_failed_login_not_a_500(app: FastAPI, session: Any) -> None:
+    """An account whose stored hash belongs to no scheme cannot log in, and the server does not fail."""
+    await _insert(app, "odd@example.com", "md5$whatever")
+    response = await session.login("odd@example.com", "anything")
+    assert response.status_code == 401
+    assert app.state.leancore.events.counters["login_failed:bad_hash:unknown_password_hash"] == 1
+
+
+@pytest.mark.parametrize(("claims", "code"), [
+    ({"sub": "1", "exp": 1}, "token_expired"),
+    ({"sub": "1"}, "missing_claim"),
+    ({"sub": "999999", "exp": 4102444800}, "invalid_token"),
+    ({"sub": "abc", "exp": 4102444800}, "invalid_token"),
+])
+async def test_bad_tokens_get_401_with_a_bearer_challenge(client: httpx.AsyncClient, claims: dict[str, Any],
+                                                          code: str) -> None:
+    """Expired, incomplete, unknown-user and non-numeric-subject tokens are 401 with WWW-Authenticate: Bearer."""
+    token = JWT().encode(claims, SECRET_KEY)
+    response = await client.get("/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.json()["code"] == code
+
+
+async def test_a_token_signed_with_another_key_is_rejected(client: httpx.AsyncClient) -> None:
+    """A well-formed token under a different key fails signature verification."""
+    token = JWT().encode({"sub": "1", "exp": int(time.time()) + 60}, "x" * 40)
+    response = await client.get("/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert (response.status_code, response.json()["code"]) == (401, "invalid_signature")
+
+
+async def test_missing_token_is_401(client: httpx.AsyncClient) -> None:
+    """No Authorization header: 401 not_authenticated with the Bearer challenge."""
+    response = await client.get("/auth/me")
+    assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_change_password_needs_the_current_one(session: Any, client: httpx.AsyncClient,
+                                                     admin: dict[str, str]) -> None:
+    """A wrong current password is refused; the right one switches the login to the new password."""
+    wrong = await client.post("/auth/password", headers=admin,
+                              json={"current_password": "nope", "new_password": "brand-new-pass"})
+    assert (wrong.status_code, wrong.json()["code"]) == (422, "wrong_password")
+    ok = await client.post("/auth/password", headers=admin,
+                           json={"current_password": "correct horse battery", "new_password": "brand-new-pass"})
+    assert ok.status_code == 204
+    assert (await session.login()).status_code == 401
+    assert (await session.login(password="brand-new-pass")).status_code == 200
+
+
+@pytest.mark.parametrize("body", [
+    b"username=admin%40example.com",
+    b"password=x",
+    b"username=a&password=b&grant_type=client_credentials",
+    b"username=%ff&password=x",
+])
+async def test_malformed_login_forms_are_422(client: httpx.AsyncClient, body: bytes) -> None:
+    """Missing fields, a foreign grant_type or invalid UTF-8 in the form are 422 validation errors."""
+    response = await client.post("/auth/login", content=body,
+                                 headers={"content-type": "application/x-www-form-urlencoded"})
+    assert (response.status_code, response.json()["code"]) == (422, "validation_error")
+
+
+async def test_login_as_json_is_415(client: httpx.AsyncClient) -> None:
+    """The login is an OAuth2 form; a JSON body is 415 with a message naming the expected type."""
+    response = await client.post("/auth/login", json={"username": "a", "password": "b"})
+    assert (response.status_code, response.json()["code"]) == (415, "unsupported_media_type")
