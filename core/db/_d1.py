@@ -4,58 +4,97 @@ The binding's API: ``binding.prepare(sql).bind(*args)`` gives a statement with `
 ``.first()`` (each a promise), and ``binding.batch([statement, ...])`` runs statements as one transaction — the
 port's ``batch``. D1 speaks SQLite's SQL and ``?`` placeholders, so no translation is needed.
 
-Inside Pyodide every result is a JS proxy; all conversion between Python and JS lives in :func:`to_py` and
-:func:`to_js_args` / :func:`to_js_list` below (``pyodide.ffi`` is imported lazily, only when present). Outside
-Pyodide (a fake binding in tests) values pass through unchanged. The real binding is exercised against a local D1
-(miniflare) by the Pyodide harness; tests/core/test_db_d1.py only checks what a fake can honestly check.
+The binding arrives in one of two forms, and both work: the raw JS object (a ``JsProxy``: results need
+``.to_py()``, SQL NULL comes back as ``pyodide.ffi.jsnull``, ``batch`` wants a JS Array), or the Workers SDK's
+``env`` wrapper around it (``workers.WorkerEntrypoint`` hands ``self.env.DB`` wrapped: it converts arguments and
+results itself, NULL to ``None``, lists to Arrays). Every conversion lives in :func:`to_py`, :func:`to_js_args` and
+:func:`to_js_list` below (``pyodide.ffi`` is imported lazily, only when present). The conversion facts are pinned
+against a real local D1 (miniflare) by workers_harness/checks/ and listed in docs/pyodide-harness.md.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from core.db._errors import DatabaseError, IntegrityError
 from core.db._port import Dialect, Params, Row, Statement
 
+# D1 binds every number as a JS number (a double): Pyodide turns ints with abs(v) >= 2**53 - 1 into a BigInt,
+# which D1's bind() refuses (D1_TYPE_ERROR), and a double cannot hold them exactly anyway. Measured bound:
+# 2**53 - 2 still binds (docs/pyodide-harness.md).
+MAX_BINDABLE_INT = 2**53 - 2
 
-def to_py(value: Any) -> Any:
-    """A JS proxy converted to Python (objects to dict, arrays to list, null/undefined to None); else as is."""
-    convert = getattr(value, "to_py", None)
-    return convert() if callable(convert) else value
+
+class D1ValueError(DatabaseError, ValueError):
+    """A value D1 cannot bind (an integer beyond 2**53 - 2, a container): refused before reaching D1."""
+
+    code = "database_value_unsupported"
 
 
 def _pyodide_ffi() -> Any:
     try:
-        import pyodide.ffi  # type: ignore[import-not-found]  # present only inside Pyodide
+        import pyodide.ffi  # type: ignore[import-not-found]
     except ImportError:
         return None
     return pyodide.ffi
 
 
-def to_js_args(params: Params) -> list[Any]:
-    """Bind arguments D1 accepts: bool as 0/1 (what sqlite3 stores) and, in Pyodide, None as JS ``null``.
+def _null(value: Any) -> Any:
+    """``jsnull`` and ``None`` as ``None``, dicts and lists converted deeply (a SQL NULL anywhere in a result)."""
+    if value is None or type(value).__name__ == "JsNull":
+        return None
+    if isinstance(value, dict):
+        return {key: _null(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_null(item) for item in value]
+    return value
 
-    Pyodide turns Python ``None`` into JS ``undefined``, which D1's ``bind`` rejects.
+
+def to_py(value: Any) -> Any:
+    """A D1 result as plain Python: JS proxies converted (``to_py()``), JS null (``jsnull``) as ``None``."""
+    convert = getattr(value, "to_py", None)
+    if callable(convert) and not isinstance(value, dict):  # the SDK's JsDict answers any attribute
+        value = convert()
+    return _null(value)
+
+
+def to_js_args(params: Params) -> list[Any]:
+    """Bind arguments D1 accepts: bool as 0/1, None as JS ``null``, bytes as a ``Uint8Array`` (a BLOB).
+
+    Pyodide turns Python ``None`` into JS ``undefined`` and ``bytes`` into a proxy, which D1's ``bind`` rejects;
+    integers it cannot hold as a double are refused here with :class:`D1ValueError` rather than by D1.
     """
     ffi = _pyodide_ffi()
-    null = getattr(ffi, "jsnull", None) if ffi is not None else None
     out: list[Any] = []
-    for value in params:
+    for position, value in enumerate(params, 1):
         if isinstance(value, bool):
             out.append(int(value))
         elif value is None:
-            out.append(null)
-        else:
+            out.append(ffi.jsnull if ffi is not None else None)
+        elif isinstance(value, int):
+            if abs(value) > MAX_BINDABLE_INT:
+                raise D1ValueError(f"d1: parameter {position}: integer {value} is beyond 2**53 - 2 (JS numbers)")
             out.append(value)
+        elif isinstance(value, (bytes, bytearray, memoryview)):
+            out.append(ffi.to_js(bytes(value)) if ffi is not None else bytes(value))
+        elif isinstance(value, (str, float)) or (ffi is not None and isinstance(value, ffi.JsProxy)):
+            out.append(value)
+        else:
+            raise D1ValueError(f"d1: parameter {position}: cannot bind a {type(value).__name__}")
     return out
 
 
 def to_js_list(items: list[Any]) -> Any:
-    """A Python list as a JS Array in Pyodide (``batch`` wants an Array, not a proxy of a list)."""
+    """The statements for ``batch``: a JS Array of raw statements; a Python list of the SDK's wrapped ones.
+
+    A raw binding wants an Array (a Python list arrives as a proxy D1 cannot read); the SDK's wrapper converts
+    its own arguments (and would turn an Array of its wrappers into proxies), so it gets the list.
+    """
     ffi = _pyodide_ffi()
-    return ffi.to_js(items) if ffi is not None else items
+    if ffi is None or not items or not all(isinstance(item, ffi.JsProxy) for item in items):
+        return items
+    return ffi.to_js(items)
 
 
 def _translate(exc: Exception) -> DatabaseError:
@@ -67,8 +106,7 @@ def _translate(exc: Exception) -> DatabaseError:
 
 
 def _rows(result: Any) -> list[Row]:
-    rows = to_py(result)
-    rows = rows.get("results") if isinstance(rows, dict) else None
+    rows = result.get("results") if isinstance(result, dict) else None
     return [dict(row) for row in rows or []]
 
 
@@ -87,6 +125,7 @@ class D1Database:
         return statement.bind(*to_js_args(params)) if params else statement
 
     async def _call(self, make: Callable[[], Any]) -> Any:
+        import inspect  # imported on use: inspect is a costly import
         try:
             value = make()
             if inspect.isawaitable(value):
