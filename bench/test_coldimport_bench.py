@@ -18,8 +18,12 @@ HEAVY_TRIO = ("jose.jwt", "passlib.context", "email_validator")
 
 
 def core_modules() -> list[str]:
-    """Every module of core that exists now: modules still to be written are simply not imported yet."""
-    return ["core", *sorted(m.name for m in pkgutil.walk_packages(core.__path__, prefix="core."))]
+    """Every module of core that exists now (modules still to be written are simply not imported yet).
+
+    ``__main__`` modules are programs (``python -m core.initialization``), not something importing core loads.
+    """
+    names = (m.name for m in pkgutil.walk_packages(core.__path__, prefix="core."))
+    return ["core", *sorted(n for n in names if not n.endswith(".__main__"))]
 
 
 def _import_code(modules: list[str] | tuple[str, ...]) -> str:
