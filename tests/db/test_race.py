@@ -48,7 +48,8 @@ def check_outcome(url: str, reports: list[dict[str, Any]]) -> None:
     assert sum(step["name"] == "migrations_table" and step["status"] == "applied"
                for r in reports for step in r["steps"]) == 1
     shipped = [m.name for m in load_migrations("sqlite")]  # same names in both dialects' folders
-    assert sum(r["created"]["migrations"] == shipped for r in reports) == 1
+    # each migration applied by exactly one competitor (not necessarily the same one for all of them)
+    assert sorted(m for r in reports for m in r["created"]["migrations"]) == sorted(shipped)
     assert sum(r["created"]["users"] == ["admin@example.com"] for r in reports) == 1
     assert sorted(k for r in reports for k in r["created"]["site_settings"]) == sorted(DEFAULT_SITE_SETTINGS)
 
@@ -69,7 +70,7 @@ def check_outcome(url: str, reports: list[dict[str, Any]]) -> None:
 
 @pytest.mark.parametrize("round_", range(3))
 def test_concurrent_processes_on_one_sqlite_file(tmp_path: Path, round_: int) -> None:
-    """Four processes initialising one fresh SQLite file at once all succeed: one admin, 0001 applied once."""
+    """Four processes initialising one fresh SQLite file at once all succeed: one admin, each migration applied once."""
     url = f"sqlite:///{tmp_path / f'race{round_}.sqlite3'}"
     check_outcome(url, race(url, tmp_path))
 
