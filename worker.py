@@ -16,13 +16,13 @@ import json
 # none of these reads settings, the environment or the clock at import). fastapi.telemetry._runtime: FastAPI
 # imports it for the lifespan scope the SDK's asgi.fetch sends with every first request.
 import fastapi.telemetry._runtime  # noqa: F401
-import core.emails  # noqa: F401 - registration, profile updates
-import core.jwt  # noqa: F401 - every authenticated route
-import core.migrations  # noqa: F401 - /system/status, initialisation
-import core.passwords  # noqa: F401 - login, registration
 from fastapi.routing import iter_route_contexts
 from workers import WorkerEntrypoint, asgi
 
+import core.emails  # registration, profile updates
+import core.jwt  # every authenticated route
+import core.migrations  # /system/status, initialisation
+import core.passwords  # noqa: F401 - login, registration
 from api import configure_app, create_app
 from core.db import D1Database
 from core.initialization import initialize_database, is_database_initialized

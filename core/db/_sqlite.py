@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from core.db._errors import DatabaseError, DatabaseUnavailableError, IntegrityError
 from core.db._port import Dialect, Params, Row, Statement
 
+# sqlite3 is imported on use at run time: it loads its native module (~6 ms inside Pyodide, where Workers never
+# opens a SQLite file: D1 is its database; measured by workers.import_core).
 if TYPE_CHECKING:
-    import sqlite3  # at run time imported on use: sqlite3 loads its native module (~6 ms inside Pyodide, where
-    # Workers never opens a SQLite file: D1 is its database), measured by workers.import_core
+    import sqlite3
     from concurrent.futures import ThreadPoolExecutor
 
 
