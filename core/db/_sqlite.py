@@ -17,7 +17,6 @@ read-to-write upgrade.
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -25,7 +24,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from core.db._errors import DatabaseError, DatabaseUnavailableError, IntegrityError
 from core.db._port import Dialect, Params, Row, Statement
 
+# sqlite3 is imported on use at run time: it loads its native module (~6 ms inside Pyodide, where Workers never
+# opens a SQLite file: D1 is its database; measured by workers.import_core).
 if TYPE_CHECKING:
+    import sqlite3
     from concurrent.futures import ThreadPoolExecutor
 
 
@@ -43,6 +45,7 @@ def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Row:
 
 def _translate(exc: sqlite3.Error) -> DatabaseError:
     """The one place sqlite3's exceptions become the port's."""
+    import sqlite3  # loaded by open() already; see TYPE_CHECKING above
     if isinstance(exc, sqlite3.IntegrityError):
         return IntegrityError(f"sqlite: {exc}")
     return DatabaseError(f"sqlite: {exc}")
@@ -64,6 +67,7 @@ class SQLiteDatabase:
     ) -> SQLiteDatabase:
         """Open (creating if needed) the database file at ``path``; ``offload=True`` runs calls in a worker thread."""
         import asyncio  # imported on use: ~25 ms at import, and a server has it loaded by then anyway
+        import sqlite3  # imported on use; see TYPE_CHECKING above
         use_thread = offload
         if use_thread and not THREADS_AVAILABLE:
             raise DatabaseError("sqlite: offload=True needs threads, which this platform (Pyodide/WASI) lacks")
@@ -99,6 +103,7 @@ class SQLiteDatabase:
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
         import asyncio  # imported on use: ~25 ms at import, and a server has it loaded by then anyway
+        import sqlite3  # loaded by open() already; see TYPE_CHECKING above
         if self._closed:
             raise DatabaseError("sqlite: the connection is closed")
         async with self._lock:

@@ -86,3 +86,15 @@ export function installWheels(py, group) {
 export function forwardedEnv(names = ["CI", "HYPOTHESIS_PROFILE"]) {
   return Object.fromEntries(names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]]));
 }
+
+// Bytecode treatment of every timed probe (import-core, snapshot, nosnapshot; both sides of a comparison alike):
+// the guest's .py files are compiled to __pycache__/*.pyc BEFORE the timer starts, as bench/_coldstart.py warms
+// CPython's bytecode cache "as on a deployed server". Pyodide's own stdlib already ships as .pyc (python314.zip);
+// without this, each fresh process would also time compiling fastapi/pydantic/core from source, which no deployed
+// Worker does per start (Workers imports at deploy time, then restores the snapshot). Untimed; call before cpuTimer.
+export function warmBytecode(py, dirs) {
+  py.runPython(`import compileall, site, sys
+for _d in ${JSON.stringify(dirs)} or site.getsitepackages():
+    compileall.compile_dir(_d, quiet=2, workers=1)
+`);
+}
