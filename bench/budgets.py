@@ -4,6 +4,11 @@ A budget is either a ratio of two measurements taken in the same run (``measure`
 limit on one measurement (a platform fact such as Workers' 1 s startup CPU). The limit is an upper bound (``max``)
 or, for throughputs, a lower bound (``min``). A budget whose measurement is missing is *pending*: shown, never
 counted as passed; so is a ratio whose two sides carry different run ids (never compare across runs).
+
+A budget may carry a ``waived`` reason: a known, documented miss tracked in an open issue. Over its limit it shows as
+``WAIVED`` (named with value, limit and reason in every gate run and report) instead of failing the gate; within
+its limit it passes and the gate says the waiver can go. A waiver never hides a figure, it only stops one known
+miss from blocking every other change.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ class Budget:
     against: str | None = None
     # multiply the measured value into the budget's unit (e.g. 1000 for seconds -> ms)
     scale: float = 1.0
+    # why a miss of this budget is known and accepted for now (and where it is tracked); see the module docstring
+    waived: str | None = None
 
     def __post_init__(self) -> None:
         if (self.max is None) == (self.min is None):
@@ -48,7 +55,7 @@ class Budget:
 class Verdict:
     budget: Budget
     value: float | None
-    status: str  # "pass" | "FAIL" | "pending"
+    status: str  # "pass" | "FAIL" | "WAIVED" | "pending"
     detail: str
 
 
@@ -77,7 +84,9 @@ def evaluate(budget: Budget, results: dict[str, Measurement]) -> Verdict:
     else:
         value = subject.value * budget.scale
         detail = f"{subject.value:.6g} {subject.unit}"
-    return Verdict(budget, value, "pass" if budget.within(value) else "FAIL", detail)
+    if budget.within(value):
+        return Verdict(budget, value, "pass", detail + (" (waiver no longer needed)" if budget.waived else ""))
+    return Verdict(budget, value, "WAIVED" if budget.waived else "FAIL", detail)
 
 
 def check(results: dict[str, Measurement] | None = None, budgets: list[Budget] | None = None) -> list[Verdict]:
@@ -97,12 +106,19 @@ def format_table(verdicts: list[Verdict]) -> str:
 def summary(verdicts: list[Verdict]) -> str:
     """The closing lines: counts, then every broken budget and every pending one by name."""
     failed = [v for v in verdicts if v.status == "FAIL"]
+    waived = [v for v in verdicts if v.status == "WAIVED"]
     pending = [v for v in verdicts if v.status == "pending"]
-    lines = [f"{len(verdicts) - len(failed) - len(pending)} within budget, {len(failed)} over, {len(pending)} pending"]
+    passed = len(verdicts) - len(failed) - len(waived) - len(pending)
+    lines = [f"{passed} within budget, {len(failed)} over, {len(waived)} over but waived, {len(pending)} pending"]
     for v in failed:
         measured = "-" if v.value is None else f"{v.value:.3g}"
         lines.append(f"OVER BUDGET: {v.budget.name}: measured {measured} {v.budget.unit}, "
                      f"limit {v.budget.limit} {v.budget.unit} ({v.budget.reason})")
+    for v in waived:
+        lines.append(f"WAIVED OVER BUDGET: {v.budget.name}: measured {v.value:.3g} {v.budget.unit}, "
+                     f"limit {v.budget.limit} {v.budget.unit}; waived: {v.budget.waived}")
+    lines.extend(f"WAIVER NO LONGER NEEDED: {v.budget.name}" for v in verdicts
+                 if v.status == "pass" and v.budget.waived)
     lines.extend(f"PENDING: {v.budget.name} ({v.detail}; issue {v.budget.issue})" for v in pending)
     return "\n".join(lines)
 
