@@ -13,7 +13,6 @@ Errors are messages (``"migration 0002_x.sql: sqlite: no such table: y"``), neve
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal  # typing is loaded by core.db._port's runtime Protocol anyway
 
 # Plain classes, not @dataclass: a dataclass generates and compiles its methods' source when the class is created,
@@ -116,4 +115,6 @@ class InitializationReport:
         }
 
     def to_json(self, *, indent: int | None = None) -> str:
+        import json  # on use: ~2 ms of CPython's `import core` (import budget); the api serialises to_dict() itself
+
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
