@@ -8,7 +8,6 @@ ISO-8601 UTC text (``2025-01-31T12:00:00.123Z``), the shape SQLite and D1 store,
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Sequence
 from typing import Any
@@ -37,6 +36,10 @@ def redact_url(url: str) -> str:
 
 
 def _text(value: Any) -> Any:
+    # datetime imported here, not at module import (~5 ms of `import core` inside Pyodide, where no PostgreSQL runs):
+    # psycopg has loaded it before any row arrives, so this is a sys.modules lookup.
+    import datetime as dt
+
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(dt.timezone.utc)

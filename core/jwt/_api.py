@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import hmac
 import sys
 import time
 from _collections_abc import Mapping  # collections.abc without importing the collections package
@@ -30,6 +29,30 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import Any
 
+
+
+# hmac is loaded on the first sign/verify, not at import: it loads OpenSSL's _hashlib (CPython) or _hmac (Pyodide),
+# ~10 ms of the ~21 ms `import core.jwt` cost inside Pyodide (workers.import_core budget). The first call replaces
+# these two names with hmac's own functions, so later calls pay one global lookup, as `hmac.digest` did. worker.py
+# imports hmac at module level so a Worker has it in its snapshot.
+def _first_digest(key: bytes, msg: bytes, digest: str) -> bytes:
+    global _digest, _compare_digest
+    import hmac
+
+    _digest, _compare_digest = hmac.digest, hmac.compare_digest
+    return hmac.digest(key, msg, digest)
+
+
+def _first_compare_digest(a: bytes, b: bytes) -> bool:
+    global _digest, _compare_digest
+    import hmac
+
+    _digest, _compare_digest = hmac.digest, hmac.compare_digest
+    return hmac.compare_digest(a, b)
+
+
+_digest: Callable[[bytes, bytes, str], bytes] = _first_digest
+_compare_digest: Callable[[bytes, bytes], bool] = _first_compare_digest
 
 # Only HMAC: leancore has no asymmetric keys, so "none" and RS*/ES*/PS* are refused whatever the options say.
 ALGORITHMS = ("HS256", "HS384", "HS512")
@@ -101,7 +124,7 @@ class JWT:
         secrets = resolve_keys(key, algorithm, strict=self.strict_key_length)
         if len(secrets) != 1:
             raise InvalidKeyError("Signing needs exactly one key, not a key set")
-        signature = hmac.digest(secrets[0], signing_input, _DIGEST_NAME[algorithm])
+        signature = _digest(secrets[0], signing_input, _DIGEST_NAME[algorithm])
         return (signing_input + b"." + b64url_encode(signature)).decode("ascii")
 
     # -- decoding ---------------------------------------------------------------------------------------------
@@ -150,7 +173,7 @@ class JWT:
             # Every key is tried (no early exit) so timing does not reveal which key of a set matched.
             matched = False
             for secret in secrets:
-                matched |= hmac.compare_digest(hmac.digest(secret, signing_input, digest), signature)
+                matched |= _compare_digest(_digest(secret, signing_input, digest), signature)
             if not matched:
                 raise InvalidSignatureError("Signature verification failed.")
         claims = json_object(payload, "payload")

@@ -17,6 +17,7 @@ from core.db import Database, SQLiteDatabase, Statement, connect
 from core.initialization import (
     DEFAULT_SITE_SETTINGS,
     InitializationReport,
+    StepResult,
     initialize,
     initialize_database,
     is_database_initialized,
@@ -281,3 +282,23 @@ def test_cli_exits_two_on_invalid_settings(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert report["steps"][0]["name"] == "settings"
     assert "SECRET_KEY: required in production" in report["errors"][0]
+
+
+def test_report_and_step_are_mutable_values_with_fresh_defaults() -> None:
+    """Reports and steps compare by value, are unhashable, repr their fields, and get fresh default containers."""
+    first, second = InitializationReport("sqlite", "t0"), InitializationReport("sqlite", "t0")
+    assert first == second
+    assert first.created is not second.created
+    assert first.steps is not second.steps
+    first.add(StepResult("x", "failed", "boom", 1.5))
+    assert first != second
+    assert second.steps == []
+    assert second.errors == []
+    assert first.steps == [StepResult("x", "failed", "boom", 1.5)]
+    assert first.errors == ["x: boom"]
+    assert repr(StepResult("x", "applied")) == "StepResult(name='x', status='applied', detail='', duration_ms=0.0)"
+    assert repr(second) == (
+        "InitializationReport(database_type='sqlite', started_at='t0', steps=[], created={'migrations': [], "
+        "'users': [], 'site_settings': []}, schema_version=0, duration_ms=0.0, errors=[])")
+    with pytest.raises(TypeError):
+        hash(first)

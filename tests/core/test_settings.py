@@ -145,3 +145,24 @@ def test_reads_os_environ_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     """from_env() with no argument reads os.environ."""
     monkeypatch.setenv("TOKEN_AUDIENCE", "from-os-environ")
     assert Settings.from_env().token_audience == "from-os-environ"
+
+
+def test_settings_behave_as_a_frozen_dataclass_value() -> None:
+    """Settings compare and hash by value, build positionally in field order, and work with dataclasses helpers."""
+    names = [f.name for f in dataclasses.fields(Settings)]
+    assert names[:3] == ["environment", "database_url", "secret_key"]
+    assert len(names) == 11
+    first = Settings(database_url="sqlite:///x.db", secret_key="k" * 40)
+    assert first == Settings("development", "sqlite:///x.db", "k" * 40)
+    assert hash(first) == hash(Settings(database_url="sqlite:///x.db", secret_key="k" * 40))
+    assert first != Settings(database_url="sqlite:///x.db", secret_key="j" * 40)
+    changed = dataclasses.replace(first, password_rounds=1000)
+    assert changed.password_rounds == 1000
+    assert changed.secret_key == first.secret_key
+    assert dataclasses.asdict(first)["database_url"] == "sqlite:///x.db"
+    assert repr(Settings()) == (
+        "Settings(environment='development', database_url='sqlite:///leancore.sqlite3', admin_email=None, "
+        "init_on_startup=False, access_token_minutes=30, token_issuer=None, token_audience=None, "
+        "password_rounds=600000)")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del first.environment  # type: ignore[misc]
