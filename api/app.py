@@ -74,8 +74,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit)
     # /system first: routes are matched in order, and /system/health is the hot path of every load balancer.
+    # Added directly (not include_router): FastAPI builds each route's state once (api/routers/_table.py).
     for module in (system, auth, users, site_settings):
-        app.include_router(module.router)
+        module.router.install(app)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

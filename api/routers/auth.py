@@ -11,15 +11,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from api.deps import DB, USER_BY_EMAIL, Context, CurrentUser, client_id, issue_token, public_user
 from api.errors import ApiError, unauthorized
 from api.schemas import ErrorBody, PasswordChange, Token, User
 from api.throttle import LOGIN_LIMIT
+from api.routers._table import RouteTable
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = RouteTable(prefix="/auth", tags=["auth"])
 _DUMMY: dict[int, str] = {}  # rounds -> a hash nobody's password matches, built on first need (not at import)
 _FORM = "application/x-www-form-urlencoded"
 _LOGIN_BODY = {

@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter
 
 from api.deps import DB, SuperAdmin
 from api.routers.auth import now_text
 from api.schemas import ErrorBody, SiteSettings, SiteSettingsPatch
+from api.routers._table import RouteTable
 
-router = APIRouter(prefix="/settings", tags=["settings"])
+router = RouteTable(prefix="/settings", tags=["settings"])
 _UPSERT = (
     "INSERT INTO site_settings (key, value) VALUES (?, ?) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = ?"

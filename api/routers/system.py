@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.context import ON_PYODIDE
@@ -23,8 +23,9 @@ from api.deps import DB, Context, SuperAdmin, bearer_scheme, client_id, user_fro
 from api.errors import ApiError, forbidden, unauthorized
 from api.schemas import ErrorBody, Health, InitializationReport, Status
 from api.throttle import INIT_LIMIT
+from api.routers._table import RouteTable
 
-router = APIRouter(prefix="/system", tags=["system"])
+router = RouteTable(prefix="/system", tags=["system"])
 
 
 _HEALTHY = b'{"status":"healthy","database":"ok"}'

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from fastapi.responses import Response
 
 from api.deps import DB, USER_BY_EMAIL, USER_BY_ID, USER_PAGE, Context, SuperAdmin, client_id, public_user
 from api.errors import ApiError
 from api.routers.auth import now_text
 from api.schemas import ErrorBody, User, UserCreate, UserList, UserUpdate
+from api.routers._table import RouteTable
 
 _ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (401, 403, 422, 503)}
-router = APIRouter(prefix="/users", tags=["users"], responses=_ERRORS)
+router = RouteTable(prefix="/users", tags=["users"], responses=_ERRORS)
 UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 # Counts the OTHER active super admins; a change that removes this user's standing needs at least one.
 _OTHERS_REMAIN = "(SELECT COUNT(*) FROM users AS o WHERE o.is_superuser = ? AND o.is_active = ? AND o.id <> ?) > 0"
