@@ -33,7 +33,8 @@ from core.workers_env import WorkersEnv
 app = create_app()
 # FastAPI (0.16x) resolves each included route's dependencies, body and response fields (pydantic TypeAdapters) on
 # the first request that reaches its router, and Starlette builds the middleware stack on the first call. Both
-# are pure functions of the routes: build them now, once, inside the snapshot.
+# are pure functions of the routes: build them now, once, inside the snapshot. (create_app adds its routes directly,
+# so their state is already built; the walk keeps any included router's state in the snapshot too.)
 for _ in iter_route_contexts(app.router.routes):
     pass
 app.middleware_stack = app.build_middleware_stack()

@@ -20,6 +20,7 @@ from api.context import ON_PYODIDE, AppContext
 from api.errors import install_error_handlers
 from api.middleware import BodySizeLimit
 from api.routers import auth, site_settings, system, users
+from api.schemas import ErrorBody
 
 if TYPE_CHECKING:
     from core.db import Database
@@ -53,6 +54,19 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await context.close()
 
 
+def _error_body_schema() -> dict[str, Any]:
+    """ErrorBody's component schema exactly as FastAPI emits a response model's (only when the docs are asked for)."""
+    from fastapi.openapi.utils import get_openapi
+    from fastapi.routing import APIRoute
+
+    async def error() -> None:  # pragma: no cover - never routed, only described
+        return None
+
+    route = APIRoute("/error", error, response_model=ErrorBody)
+    schema: dict[str, Any] = get_openapi(title="", version="", routes=[route])["components"]["schemas"]["ErrorBody"]
+    return schema
+
+
 def _error_schemas(openapi: dict[str, Any]) -> dict[str, Any]:
     """FastAPI documents 422 as ``HTTPValidationError``; our handler answers ``ErrorBody``: say so."""
     ref = {"$ref": "#/components/schemas/ErrorBody"}
@@ -61,9 +75,14 @@ def _error_schemas(openapi: dict[str, Any]) -> dict[str, Any]:
             response = operation.get("responses", {}).get("422")
             if response is not None:
                 response["content"] = {"application/json": {"schema": ref}}
-    schemas = openapi.get("components", {}).get("schemas", {})
+    components = openapi.setdefault("components", {})
+    schemas = components.get("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
+    # Routes reference ErrorBody without a model (api.schemas.ERROR_RESPONSE): its schema, as FastAPI would emit it
+    # for a response model, goes in here; FastAPI sorts the component schemas by name, so do we.
+    schemas["ErrorBody"] = _error_body_schema()
+    components["schemas"] = dict(sorted(schemas.items()))
     return openapi
 
 
@@ -74,8 +93,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit)
     # /system first: routes are matched in order, and /system/health is the hot path of every load balancer.
+    # Added directly (not include_router): FastAPI builds each route's state once (api/routers/_table.py).
     for module in (system, auth, users, site_settings):
-        app.include_router(module.router)
+        module.router.install(app)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -30,7 +30,10 @@ async def get_context(request: Request) -> AppContext:  # async: a sync dependen
 Context = Annotated[AppContext, Depends(get_context)]
 
 
-async def get_database(context: Context) -> Any:  # Any: FastAPI evaluates this; core.db loads lazily
+async def get_database(request: Request) -> Any:  # Any: FastAPI evaluates this; core.db loads lazily
+    # The context straight from the app, not through ``Context``: every ``Depends`` node is one more dependant
+    # FastAPI builds per route at app build time (bench api.coldstart, workers.nosnapshot).
+    context: AppContext = request.app.state.leancore
     return await context.database()
 
 
@@ -87,18 +90,25 @@ async def user_from_token(request: Request, context: AppContext, db: Database, t
     return row
 
 
-async def current_user(
-    request: Request, context: Context, db: DB, token: Annotated[str | None, Depends(bearer_scheme)]
-) -> dict[str, Any]:
+async def _bearer_user(request: Request, token: str | None) -> dict[str, Any]:
+    context: AppContext = request.app.state.leancore
+    db = await context.database()  # first, as before: an unreachable database answers 503 even without a token
     if not token:
         raise unauthorized("not_authenticated", "a bearer token is required")
     return await user_from_token(request, context, db, token)
 
 
+# Flat on purpose: each takes the request and the bearer token only, and resolves the context and database itself
+# (the same objects ``Context``/``DB`` give), so a route guarded by ``SuperAdmin`` costs two dependants, not seven.
+async def current_user(request: Request, token: Annotated[str | None, Depends(bearer_scheme)]) -> dict[str, Any]:
+    return await _bearer_user(request, token)
+
+
 CurrentUser = Annotated[dict[str, Any], Depends(current_user)]
 
 
-async def super_admin(user: CurrentUser) -> dict[str, Any]:
+async def super_admin(request: Request, token: Annotated[str | None, Depends(bearer_scheme)]) -> dict[str, Any]:
+    user = await _bearer_user(request, token)
     if not user["is_superuser"]:
         raise forbidden("super admin only")
     return user

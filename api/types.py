@@ -15,8 +15,6 @@ from typing import Annotated
 from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from core.emails import EmailNotValidError, validate_email
-
 # The same bound pydantic applies before parsing, so a huge body cannot make validation slow.
 MAX_EMAIL_LENGTH = 2048
 _NAME_CHARS = r"[\w!#$%&'*+\-/=?^_`{|}~]"
@@ -37,6 +35,10 @@ def normalise_email(value: str) -> str:
         raise _invalid(f"Length must not exceed {MAX_EMAIL_LENGTH} characters")
     if "\r" in value or "\n" in value:
         raise _invalid("An email address cannot contain a line break.")
+    # core.emails (10 modules) loads on the first address, not at ``import api``: a cold start that serves no
+    # registration or profile change never needs it (bench api.coldstart; worker.py preloads it for the snapshot).
+    from core.emails import EmailNotValidError, validate_email
+
     match = _PRETTY_EMAIL.fullmatch(value)
     address = match.group(3) if match else value
     try:

@@ -11,15 +11,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from api.deps import DB, USER_BY_EMAIL, Context, CurrentUser, client_id, issue_token, public_user
 from api.errors import ApiError, unauthorized
-from api.schemas import ErrorBody, PasswordChange, Token, User
+from api.routers._table import RouteTable
+from api.schemas import ERROR_RESPONSE, PasswordChange, Token, User
 from api.throttle import LOGIN_LIMIT
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = RouteTable(prefix="/auth", tags=["auth"])
 _DUMMY: dict[int, str] = {}  # rounds -> a hash nobody's password matches, built on first need (not at import)
 _FORM = "application/x-www-form-urlencoded"
 _LOGIN_BODY = {
@@ -37,9 +38,7 @@ _LOGIN_BODY = {
         }}},
     }
 }
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (401, 413, 415, 422, 429, 503)
-}
+_ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 413, 415, 422, 429, 503), ERROR_RESPONSE)
 
 
 def _invalid_form(message: str) -> ApiError:
@@ -118,14 +117,14 @@ async def login(request: Request, context: Context, db: DB) -> Any:
     return {"access_token": token, "token_type": "bearer", "expires_in": lifetime}
 
 
-@router.get("/me", response_model=User, responses={401: {"model": ErrorBody}})
+@router.get("/me", response_model=User, responses={401: ERROR_RESPONSE})
 async def me(user: CurrentUser) -> Any:
     """The user the bearer token belongs to."""
     return public_user(user)
 
 
 @router.post("/password", status_code=204, response_class=Response,
-             responses={code: {"model": ErrorBody} for code in (401, 422, 503)})
+             responses=dict.fromkeys((401, 422, 503), ERROR_RESPONSE))
 async def change_password(body: PasswordChange, request: Request, user: CurrentUser, context: Context,
                           db: DB) -> Response:
     """Change one's own password; the current password is required."""

@@ -8,13 +8,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter
-
 from api.deps import DB, SuperAdmin
+from api.routers._table import RouteTable
 from api.routers.auth import now_text
-from api.schemas import ErrorBody, SiteSettings, SiteSettingsPatch
+from api.schemas import ERROR_RESPONSE, SiteSettings, SiteSettingsPatch
 
-router = APIRouter(prefix="/settings", tags=["settings"])
+router = RouteTable(prefix="/settings", tags=["settings"])
 _UPSERT = (
     "INSERT INTO site_settings (key, value) VALUES (?, ?) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = ?"
@@ -26,14 +25,14 @@ async def _read(db: Any) -> dict[str, Any]:
     return {str(row["key"]): json.loads(row["value"]) for row in rows}
 
 
-@router.get("", response_model=SiteSettings, responses={503: {"model": ErrorBody}})
+@router.get("", response_model=SiteSettings, responses={503: ERROR_RESPONSE})
 async def get_settings(db: DB) -> Any:
     """Every site setting."""
     return await _read(db)
 
 
 @router.patch("", response_model=SiteSettings,
-              responses={code: {"model": ErrorBody} for code in (401, 403, 422, 503)})
+              responses=dict.fromkeys((401, 403, 422, 503), ERROR_RESPONSE))
 async def update_settings(body: SiteSettingsPatch, _: SuperAdmin, db: DB) -> Any:
     """Set the given keys (``null`` removes one) and return every setting."""
     now = now_text()

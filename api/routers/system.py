@@ -15,16 +15,17 @@ import sys
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.context import ON_PYODIDE
 from api.deps import DB, Context, SuperAdmin, bearer_scheme, client_id, user_from_token
 from api.errors import ApiError, forbidden, unauthorized
-from api.schemas import ErrorBody, Health, InitializationReport, Status
+from api.routers._table import RouteTable
+from api.schemas import ERROR_RESPONSE, Health, InitializationReport, Status
 from api.throttle import INIT_LIMIT
 
-router = APIRouter(prefix="/system", tags=["system"])
+router = RouteTable(prefix="/system", tags=["system"])
 
 
 _HEALTHY = b'{"status":"healthy","database":"ok"}'
@@ -59,7 +60,7 @@ def _version() -> str:
         return "unknown"
 
 
-@router.get("/status", response_model=Status, responses={code: {"model": ErrorBody} for code in (401, 403, 503)})
+@router.get("/status", response_model=Status, responses=dict.fromkeys((401, 403, 503), ERROR_RESPONSE))
 async def status(_: SuperAdmin, context: Context, db: DB) -> Any:
     """Runtime, database, users, password policy, package version and security-event counters."""
     from core.initialization import is_database_initialized
@@ -83,7 +84,7 @@ async def status(_: SuperAdmin, context: Context, db: DB) -> Any:
 
 
 @router.post("/initialize-database", response_model=InitializationReport,
-             responses={code: {"model": ErrorBody} for code in (401, 403, 429, 503)})
+             responses=dict.fromkeys((401, 403, 429, 503), ERROR_RESPONSE))
 async def initialize_database(
     request: Request, context: Context, db: DB,
     x_init_secret: Annotated[str | None, Header(max_length=1024)] = None,

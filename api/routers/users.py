@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from fastapi.responses import Response
 
 from api.deps import DB, USER_BY_EMAIL, USER_BY_ID, USER_PAGE, Context, SuperAdmin, client_id, public_user
 from api.errors import ApiError
+from api.routers._table import RouteTable
 from api.routers.auth import now_text
-from api.schemas import ErrorBody, User, UserCreate, UserList, UserUpdate
+from api.schemas import ERROR_RESPONSE, User, UserCreate, UserList, UserUpdate
 
-_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (401, 403, 422, 503)}
-router = APIRouter(prefix="/users", tags=["users"], responses=_ERRORS)
+_ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 422, 503), ERROR_RESPONSE)
+router = RouteTable(prefix="/users", tags=["users"], responses=_ERRORS)
 UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 # Counts the OTHER active super admins; a change that removes this user's standing needs at least one.
 _OTHERS_REMAIN = "(SELECT COUNT(*) FROM users AS o WHERE o.is_superuser = ? AND o.is_active = ? AND o.id <> ?) > 0"
@@ -52,7 +53,7 @@ async def list_users(_: SuperAdmin, db: DB, limit: Annotated[int, Query(ge=1, le
             "limit": limit, "offset": offset}
 
 
-@router.post("", response_model=User, status_code=201, responses={409: {"model": ErrorBody}})
+@router.post("", response_model=User, status_code=201, responses={409: ERROR_RESPONSE})
 async def create_user(body: UserCreate, admin: SuperAdmin, request: Request, context: Context, db: DB) -> Any:
     """Create an account (email normalised by core.emails); 409 when the email is taken."""
     hashed = await context.hash_password(body.password)
@@ -71,13 +72,13 @@ async def create_user(body: UserCreate, admin: SuperAdmin, request: Request, con
     return public_user(row)
 
 
-@router.get("/{user_id}", response_model=User, responses={404: {"model": ErrorBody}})
+@router.get("/{user_id}", response_model=User, responses={404: ERROR_RESPONSE})
 async def get_user(user_id: UserId, _: SuperAdmin, db: DB) -> Any:
     return public_user(await _get(db, user_id))
 
 
 @router.patch("/{user_id}", response_model=User,
-              responses={404: {"model": ErrorBody}, 409: {"model": ErrorBody}})
+              responses={404: ERROR_RESPONSE, 409: ERROR_RESPONSE})
 async def update_user(user_id: UserId, body: UserUpdate, _: SuperAdmin, context: Context, db: DB) -> Any:
     """Change email, password or flags; 409 for a taken email or for demoting the last active super admin."""
     current = await _get(db, user_id)
@@ -113,7 +114,7 @@ async def update_user(user_id: UserId, body: UserUpdate, _: SuperAdmin, context:
 
 
 @router.delete("/{user_id}", status_code=204, response_class=Response,
-               responses={404: {"model": ErrorBody}, 409: {"model": ErrorBody}})
+               responses={404: ERROR_RESPONSE, 409: ERROR_RESPONSE})
 async def delete_user(user_id: UserId, admin: SuperAdmin, request: Request, context: Context, db: DB) -> Response:
     """Delete an account; 409 for the last active super admin."""
     await _get(db, user_id)

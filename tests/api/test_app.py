@@ -128,3 +128,27 @@ def test_hashing_runs_in_a_thread_on_cpython_and_inline_on_pyodide(monkeypatch: 
     assert asyncio.run(where()) != threading.main_thread().name
     monkeypatch.setattr(api.context, "ON_PYODIDE", True)
     assert asyncio.run(where()) == threading.main_thread().name
+
+
+def test_error_responses_reference_error_body_as_fastapi_would_document_it() -> None:
+    """Every documented 4xx/5xx references ErrorBody (Health for a failed health check), whose component schema is
+    the one FastAPI emits for ``{"model": ErrorBody}`` (the routes declare a $ref instead, to build no TypeAdapters)."""
+    from api.schemas import ErrorBody
+
+    reference = FastAPI()
+
+    @reference.get("/x", responses={401: {"model": ErrorBody}})
+    async def x() -> None:
+        return None
+
+    document = create_app().openapi()
+    assert document["components"]["schemas"]["ErrorBody"] == reference.openapi()["components"]["schemas"]["ErrorBody"]
+    assert list(document["components"]["schemas"]) == sorted(document["components"]["schemas"])
+    refs = set()
+    for path, operations in document["paths"].items():
+        for operation in operations.values():
+            for status, response in operation["responses"].items():
+                if status[0] in "45":
+                    refs.add((path, response["content"]["application/json"]["schema"]["$ref"]))
+    assert {ref for _, ref in refs} == {"#/components/schemas/ErrorBody", "#/components/schemas/Health"}
+    assert {path for path, ref in refs if ref.endswith("/Health")} == {"/system/health"}
