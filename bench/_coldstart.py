@@ -43,3 +43,4 @@ def python_code_cpu_ms(codes: dict[str, str], runs: int, python: str = sys.execu
 
 def median(values: Sequence[float]) -> float:
     return float(statistics.median(values))
+

@@ -22,6 +22,7 @@ import email_validator
 import pytest
 
 from bench._coldstart import python_code_cpu_ms
+from bench._interleave import interleaved_cpu
 from bench.conftest import COLD_RUNS
 from core.emails import EmailNotValidError, _domain, validate_email
 
@@ -85,6 +86,23 @@ def test_validate_email_validator(benchmark: Any, bench_id: Any, name: str) -> N
     corpus = CORPORA[name]
     benchmark.extra_info["addresses"] = len(corpus)
     benchmark.pedantic(_run_reference, args=(corpus,), rounds=ROUNDS, warmup_rounds=1)
+
+
+@pytest.mark.parametrize("name", CORPORA)
+def test_validate_paired(record: Any, name: str) -> None:
+    """core (caches cleared, inside the timed call) and email-validator over a corpus in alternating runs, for
+    the budgets: one burst of host noise cannot land on one side only. The timings above stay for the report."""
+    corpus = CORPORA[name]
+
+    def core_cold() -> int:
+        _domain.clear_caches()
+        return _run_core(corpus)
+
+    samples = interleaved_cpu({"core": core_cold, "email_validator": lambda: _run_reference(corpus)},
+                              rounds=ROUNDS, number=1)
+    for impl, values in samples.items():
+        record(f"emails.validate.{name}.{impl}.paired", statistics.median(values), "s", rounds=ROUNDS,
+               addresses=len(corpus))
 
 
 def test_cold_import(benchmark: Any, record: Any) -> None:

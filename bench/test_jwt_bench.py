@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import time
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from jose import jwt as jose_jwt
 
 from bench._coldstart import median, python_code_cpu_ms
+from bench._interleave import interleaved_cpu
 from bench.conftest import COLD_RUNS
 from core import jwt as core_jwt
 
@@ -55,3 +57,16 @@ def test_import_cold(record: Any) -> None:
     base = median(samples["baseline"])
     for name in ("core", "jose", "pyjwt"):
         record(f"import.{name}.jwt", median(samples[name]) - base, "ms", runs=COLD_RUNS, baseline_ms=base)
+
+
+def test_paired_ratios(record: Any) -> None:
+    """decode (core, python-jose, PyJWT) and encode (core, python-jose) in alternating batches, for the budgets.
+
+    The pytest-benchmark timings above are kept for the report and --benchmark-compare; the budgets use these
+    interleaved medians, which one burst of host noise cannot tilt towards one library.
+    """
+    decode = interleaved_cpu(DECODERS, rounds=41, number=200)
+    encode = interleaved_cpu(ENCODERS, rounds=41, number=200)
+    for op, samples in (("decode", decode), ("encode", encode)):
+        for impl, values in samples.items():
+            record(f"jwt.{op}.{impl}.paired", statistics.median(values), "s", rounds=41, batch=200)
