@@ -101,7 +101,7 @@ def test_validate_paired(record: Any, name: str) -> None:
     samples = interleaved_cpu({"core": core_cold, "email_validator": lambda: _run_reference(corpus)},
                               rounds=ROUNDS, number=1)
     for impl, values in samples.items():
-        record(f"emails.validate.{name}.{impl}.paired", statistics.median(values), "s", rounds=ROUNDS,
+        record(f"emails.validate.{name}.paired.{impl}", statistics.median(values), "s", rounds=ROUNDS,
                addresses=len(corpus))
 
 

@@ -69,4 +69,4 @@ def test_paired_ratios(record: Any) -> None:
     encode = interleaved_cpu(ENCODERS, rounds=41, number=200)
     for op, samples in (("decode", decode), ("encode", encode)):
         for impl, values in samples.items():
-            record(f"jwt.{op}.{impl}.paired", statistics.median(values), "s", rounds=41, batch=200)
+            record(f"jwt.{op}.paired.{impl}", statistics.median(values), "s", rounds=41, batch=200)
