@@ -1,83 +1,29 @@
 """Fixtures for the api tests: the same app over a real SQLite file and a real PostgreSQL database.
 
 PostgreSQL: a fresh database per session on ``LEANCORE_TEST_POSTGRES_URL`` (default the local server), a new
-schema per test (as in tests/db/conftest.py). With ``CI=true`` an unreachable server or missing psycopg FAILS.
+schema per test (the shared fixtures of the root conftest.py). With ``CI=true`` an unreachable server or missing
+psycopg FAILS.
 Passwords use 1,000 PBKDF2 rounds here: the tests are about behaviour, not the cost (bench/ measures that).
 """
 
 from __future__ import annotations
 
-import os
-import secrets
-from collections.abc import AsyncIterator, Iterator
-from typing import Any, NoReturn
-from urllib.parse import quote, urlsplit, urlunsplit
+from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
 from api import create_app
-from core.db import redact_url
 from core.initialization import initialize_database
 from core.settings import Settings
 
-ADMIN_URL = os.environ.get("LEANCORE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ADMIN = "admin@example.com"
 ADMIN_PASSWORD = "correct horse battery"
 INIT_SECRET = "i" * 40
 SECRET_KEY = "k" * 40
 ROUNDS = 1000
-
-
-def _unavailable(reason: str) -> NoReturn:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"PostgreSQL is required when CI=true: {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-def _with_database(url: str, name: str, query: str = "") -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}", query=query))
-
-
-def _psycopg() -> Any:
-    try:
-        import psycopg
-    except ImportError:
-        _unavailable("psycopg is not installed (tox -e api installs it)")
-    return psycopg
-
-
-@pytest.fixture(scope="session")
-def pg_database_url() -> Iterator[str]:
-    """A freshly created, uniquely named database, dropped at the end of the session."""
-    psycopg = _psycopg()
-    name = f"leancore_api_{secrets.token_hex(6)}"
-    try:
-        with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as exc:
-        _unavailable(f"PostgreSQL at {redact_url(ADMIN_URL)} is unreachable: {str(exc).strip()}")
-    try:
-        yield _with_database(ADMIN_URL, name)
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture
-def pg_url(pg_database_url: str) -> Iterator[str]:
-    """A URL whose sessions work in a new, empty schema, so each test starts from nothing."""
-    psycopg = _psycopg()
-    schema = f"t_{secrets.token_hex(5)}"
-    with psycopg.connect(pg_database_url, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield _with_database(pg_database_url, urlsplit(pg_database_url).path[1:],
-                             "options=" + quote(f"-csearch_path={schema}"))
-    finally:
-        with psycopg.connect(pg_database_url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @pytest.fixture
