@@ -10,7 +10,7 @@ and Starlette's middleware stack, which both are built on the first request (~0.
 
 from __future__ import annotations
 
-import hmac  # noqa: F401 - core.jwt imports it on the first sign/verify (import budget); a Worker gets it snapshotted
+import hashlib  # noqa: F401 - core.jwt imports it on the first sign/verify (import budget); a Worker gets it snapshotted
 import json
 
 # The request paths' lazy imports, loaded now so that they are part of the snapshot (import order does not matter:

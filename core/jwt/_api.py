@@ -13,6 +13,7 @@ from _collections_abc import Mapping  # collections.abc without importing the co
 from core.jwt._claims import access_token_hash, merge_options, validate_claims
 from core.jwt._codec import b64url_decode, b64url_encode, json_bytes, json_object
 from core.jwt._keys import resolve_keys
+from core.jwt._mac import compare_digest, mac
 from core.jwt.exceptions import (
     EncodeError,
     InvalidAlgorithmError,
@@ -30,29 +31,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-
-# hmac is loaded on the first sign/verify, not at import: it loads OpenSSL's _hashlib (CPython) or _hmac (Pyodide),
-# ~10 ms of the ~21 ms `import core.jwt` cost inside Pyodide (workers.import_core budget). The first call replaces
-# these two names with hmac's own functions, so later calls pay one global lookup, as `hmac.digest` did. worker.py
-# imports hmac at module level so a Worker has it in its snapshot.
-def _first_digest(key: bytes, msg: bytes, digest: str) -> bytes:
-    global _digest, _compare_digest
-    import hmac
-
-    _digest, _compare_digest = hmac.digest, hmac.compare_digest
-    return hmac.digest(key, msg, digest)
-
-
-def _first_compare_digest(a: bytes, b: bytes) -> bool:
-    global _digest, _compare_digest
-    import hmac
-
-    _digest, _compare_digest = hmac.digest, hmac.compare_digest
-    return hmac.compare_digest(a, b)
-
-
-_digest: Callable[[bytes, bytes, str], bytes] = _first_digest
-_compare_digest: Callable[[bytes, bytes], bool] = _first_compare_digest
 
 # Only HMAC: leancore has no asymmetric keys, so "none" and RS*/ES*/PS* are refused whatever the options say.
 ALGORITHMS = ("HS256", "HS384", "HS512")
@@ -124,13 +102,17 @@ class JWT:
         secrets = resolve_keys(key, algorithm, strict=self.strict_key_length)
         if len(secrets) != 1:
             raise InvalidKeyError("Signing needs exactly one key, not a key set")
-        signature = _digest(secrets[0], signing_input, _DIGEST_NAME[algorithm])
+        signature = mac(secrets[0], signing_input, _DIGEST_NAME[algorithm])
         return (signing_input + b"." + b64url_encode(signature)).decode("ascii")
 
     # -- decoding ---------------------------------------------------------------------------------------------
 
     def _split(self, token: Any) -> tuple[Mapping[str, Any], bytes, bytes, bytes]:
-        """Cap, split and decode a compact token: (header, payload bytes, signing input, signature)."""
+        """Cap, split and decode a compact token: (header, payload bytes, signing input, signature segment).
+
+        The signature segment is left encoded: ``decode`` compares it with the expected MAC's canonical
+        encoding, which proves it canonical whenever it matches, and checks its spelling only when it does not.
+        """
         if isinstance(token, str):
             if len(token) > self.max_token_bytes:
                 raise TokenTooLargeError(f"Token longer than {self.max_token_bytes} bytes")
@@ -147,10 +129,15 @@ class JWT:
         parts = raw.split(b".")
         if len(parts) != 3:
             raise MalformedTokenError(f"Token must have 3 segments, not {len(parts)}")
-        header = _parse_header(parts[0])
+        header = _HEADERS.get(parts[0]) or _parse_header(parts[0])
         payload = b64url_decode(parts[1], "payload")
-        signature = b64url_decode(parts[2], "crypto")
-        return header, payload, raw[: len(parts[0]) + 1 + len(parts[1])], signature
+        return header, payload, raw[: len(parts[0]) + 1 + len(parts[1])], parts[2]
+
+    def _split_checked(self, token: Any) -> tuple[Mapping[str, Any], bytes]:
+        """``_split`` with the signature segment's spelling checked too: (header, payload bytes)."""
+        header, payload, _, signature = self._split(token)
+        b64url_decode(signature, "crypto")
+        return header, payload
 
     def decode(
         self,
@@ -170,12 +157,16 @@ class JWT:
         if opts is None or opts.get("verify_signature", True):
             secrets = resolve_keys(key, algorithm, strict=self.strict_key_length)
             digest = _DIGEST_NAME[algorithm]
-            # Every key is tried (no early exit) so timing does not reveal which key of a set matched.
+            # Every key is tried (no early exit) so timing does not reveal which key of a set matched. Compared in
+            # base64url: only the canonical spelling of the right MAC matches, and the segment needs no decoding.
             matched = False
             for secret in secrets:
-                matched |= _compare_digest(_digest(secret, signing_input, digest), signature)
+                matched |= compare_digest(b64url_encode(mac(secret, signing_input, digest)), signature)
             if not matched:
+                b64url_decode(signature, "crypto")  # a misspelt segment is reported as malformed, not as forged
                 raise InvalidSignatureError("Signature verification failed.")
+        else:
+            b64url_decode(signature, "crypto")  # unverified, but still only in its canonical spelling
         claims = json_object(payload, "payload")
         validate_claims(
             claims,
@@ -193,11 +184,11 @@ class JWT:
         """The header, parsed as strictly as ``decode`` does but without any verification."""
         import copy  # only here: get_unverified_header is off the hot path, copy is not free to import
 
-        return copy.deepcopy(dict(self._split(token)[0]))  # the parsed header is shared through the cache
+        return copy.deepcopy(dict(self._split_checked(token)[0]))  # the parsed header is shared through the cache
 
     def get_unverified_claims(self, token: str | bytes) -> dict[str, Any]:
         """The claims, parsed as strictly as ``decode`` does but without any verification."""
-        return json_object(self._split(token)[1], "payload")
+        return json_object(self._split_checked(token)[1], "payload")
 
 
 _EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal()
@@ -240,11 +231,15 @@ def _checked_algorithm(header: Mapping[str, Any], algorithms: str | Iterable[str
         raise InvalidAlgorithmError(f"Invalid or unsupported algorithm: {alg}")
     if algorithms is not None:
         # A string is one algorithm name (python-jose tests `alg in "HS256,HS384"` as a substring).
-        allowed = (algorithms,) if isinstance(algorithms, str) else algorithms
-        try:
-            permitted = alg in tuple(allowed)
-        except TypeError as exc:
-            raise JWTError("algorithms must be a string or an iterable of strings") from exc
+        if isinstance(algorithms, str):
+            permitted = alg == algorithms
+        elif algorithms.__class__ is list or algorithms.__class__ is tuple:
+            permitted = alg in algorithms
+        else:
+            try:
+                permitted = alg in tuple(algorithms)
+            except TypeError as exc:
+                raise JWTError("algorithms must be a string or an iterable of strings") from exc
         if not permitted:
             raise InvalidAlgorithmError("The specified alg value is not allowed")
     if "crit" in header:

@@ -67,9 +67,6 @@ def merge_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
     return merged
 
 
-_ALL_CHECKS = {k: v for k, v in DEFAULT_OPTIONS.items() if k.startswith("verify_")}
-
-
 def required_claims(options: Mapping[str, Any]) -> list[str]:
     return [k[len("require_") :] for k, v in options.items() if v and isinstance(k, str) and k.startswith("require_")]
 
@@ -86,6 +83,8 @@ def leeway_seconds(leeway: Any) -> float:
 def numeric_date(claims: Mapping[str, Any], name: str, label: str) -> float:
     """The claim as a finite, in-range number; null, bool, string, list and object are refused (RFC 7519 §2)."""
     value = claims[name]
+    if value.__class__ is int and -MAX_NUMERIC_DATE <= value <= MAX_NUMERIC_DATE:  # what every real token holds
+        return value
     if (
         isinstance(value, bool)
         or not isinstance(value, (int, float))
@@ -98,7 +97,7 @@ def numeric_date(claims: Mapping[str, Any], name: str, label: str) -> float:
 
 def access_token_hash(access_token: str, algorithm: str) -> str:
     """OpenID Connect ``at_hash``: base64url of the left half of the token's hash (Core 1.0 §3.1.3.6)."""
-    import hashlib  # at_hash is rare; hmac has loaded hashlib by the time a token is decoded anyway
+    import hashlib  # at_hash is rare; the MAC (core.jwt._mac) has loaded hashlib by the time a token is decoded
 
     digest = hashlib.new(HASH_FOR_ALG[algorithm], access_token.encode("utf-8")).digest()
     return b64url_encode(digest[: len(digest) // 2]).decode("ascii")
@@ -129,8 +128,10 @@ def _validate_aud(claims: Mapping[str, Any], audience: str | None) -> None:
             raise InvalidAudienceError("Audience claim expected, but not in claims")
         return
     audiences = claims["aud"]
-    if isinstance(audiences, str):
-        audiences = [audiences]
+    if isinstance(audiences, str):  # the usual single audience, without building a list for it
+        if audiences != audience:
+            raise InvalidAudienceError("Invalid audience")
+        return
     if not isinstance(audiences, list) or not all(isinstance(a, str) for a in audiences):
         raise InvalidAudienceError("Invalid claim format in token")
     if audience not in audiences:
@@ -140,14 +141,15 @@ def _validate_aud(claims: Mapping[str, Any], audience: str | None) -> None:
 def _validate_iss(claims: Mapping[str, Any], issuer: str | Iterable[str] | None) -> None:
     if issuer is None:
         return
-    if isinstance(issuer, str):
-        accepted: tuple[Any, ...] = (issuer,)
-    else:
-        try:
-            accepted = tuple(issuer)
-        except TypeError as exc:
-            raise JWTError("issuer must be a string or an iterable of strings") from exc
     iss = claims.get("iss")
+    if isinstance(issuer, str):
+        if not isinstance(iss, str) or iss != issuer:
+            raise InvalidIssuerError("Invalid issuer")
+        return
+    try:
+        accepted = tuple(issuer)
+    except TypeError as exc:
+        raise JWTError("issuer must be a string or an iterable of strings") from exc
     if not isinstance(iss, str) or iss not in accepted:
         raise InvalidIssuerError("Invalid issuer")
 
@@ -194,21 +196,36 @@ def validate_claims(
     """Run every enabled check in python-jose's order.
 
     ``options`` is the private merged copy (mutated: required claims are also verified), or None for python-jose's
-    defaults — the common case, kept free of option bookkeeping because it runs on every request.
+    defaults: every check on, nothing required, no leeway.
     """
-    if options is None:
-        options = _ALL_CHECKS
-        leeway = 0.0
-    else:
-        leeway = leeway_seconds(options.get("leeway", 0))
-        for claim in required_claims(options):
-            if claim not in claims:
-                raise MissingRequiredClaimError(claim)
-            options["verify_" + claim] = True  # a required claim is also verified (python-jose semantics)
-
     if audience is not None and not isinstance(audience, str):
         raise JWTError("audience must be a string or None")
+    if options is None:
+        # The defaults run on every request: the same checks in the same order, minus the option lookups and the
+        # calls for claims that are absent (each check below passes trivially when its claim is absent and nothing
+        # is expected of it).
+        if "iat" in claims:
+            _validate_iat(claims)
+        if "nbf" in claims:
+            _validate_nbf(claims, now, 0)
+        if "exp" in claims:
+            _validate_exp(claims, now, 0)
+        _validate_aud(claims, audience)
+        if issuer is not None:
+            _validate_iss(claims, issuer)
+        if subject is not None or "sub" in claims:
+            _validate_sub(claims, subject)
+        if "jti" in claims:
+            _validate_jti(claims)
+        if "at_hash" in claims:
+            _validate_at_hash(claims, access_token, algorithm)
+        return
 
+    leeway = leeway_seconds(options.get("leeway", 0))
+    for claim in required_claims(options):
+        if claim not in claims:
+            raise MissingRequiredClaimError(claim)
+        options["verify_" + claim] = True  # a required claim is also verified (python-jose semantics)
     if options.get("verify_iat"):
         _validate_iat(claims)
     if options.get("verify_nbf"):

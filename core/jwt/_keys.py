@@ -87,6 +87,10 @@ def _expand(key: Any, depth: int = 0) -> list[bytes]:
 
 def resolve_keys(key: Any, algorithm: str, *, strict: bool) -> list[bytes]:
     """Every secret ``key`` stands for, checked for emptiness and RFC 7518 length."""
+    if key.__class__ is str or key.__class__ is bytes:  # the per-request case: a configured secret seen before
+        secret = _VETTED.get(key)
+        if secret is not None and len(secret) >= MIN_KEY_BYTES[algorithm]:
+            return [secret]
     secrets = _expand(key)
     if not secrets:
         raise InvalidKeyError("No HMAC ('oct') key among the keys given")

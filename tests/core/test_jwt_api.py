@@ -200,6 +200,33 @@ def test_empty_signature_is_an_invalid_signature() -> None:
         codec.decode("eyJhbGciOiJIUzI1NiJ9.e30.", KEY)
 
 
+@pytest.mark.parametrize("verify_signature", [True, False])
+def test_a_misspelt_signature_is_malformed_whether_or_not_it_is_verified(verify_signature: bool) -> None:
+    """The right MAC spelt non-canonically (padded, trailing bits set, standard alphabet) is MalformedTokenError,
+    not InvalidSignatureError, also when verification is off and in the unverified getters."""
+    token = forge({"alg": "HS256"}, {"sub": "x"})
+    signing_input, _, signature = token.rpartition(".")
+    raw = base64.urlsafe_b64decode(signature + "=")
+    last = signature[-1]
+    misspelt = [
+        signature + "=",  # padded
+        signature[:-1] + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".index(last) + 1
+        ],  # the unused low bits set: the same bytes in a second spelling
+        base64.b64encode(raw).decode().rstrip("="),  # standard alphabet (when the MAC has +/ in it)
+    ]
+    options = {"verify_signature": verify_signature}
+    for segment in misspelt:
+        if segment == signature:
+            continue
+        bad = f"{signing_input}.{segment}"
+        with pytest.raises(MalformedTokenError):
+            codec.decode(bad, KEY, options=options)
+        with pytest.raises(MalformedTokenError):
+            codec.get_unverified_claims(bad)
+    assert codec.decode(token, KEY, options=options) == {"sub": "x"}
+
+
 def test_every_error_is_a_value_error_with_a_code() -> None:
     """All JWT exceptions share the leancore root, subclass ValueError, and carry a distinct stable code."""
     classes = [getattr(jwt, n) for n in jwt.__all__ if isinstance(getattr(jwt, n), type)]

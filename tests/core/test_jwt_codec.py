@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.jwt._codec import b64url_decode, b64url_encode, json_bytes, json_object
 from core.jwt.exceptions import InvalidClaimTypeError, MalformedTokenError
@@ -84,3 +88,38 @@ def test_json_serialisation_refuses_nan() -> None:
     """A NaN claim cannot be signed (it could never be decoded by a strict verifier)."""
     with pytest.raises(ValueError, match="JSON"):
         json_bytes({"exp": float("nan")}, sort_keys=False)
+
+
+_names = st.text(st.sampled_from('ab:{}"\\é,'), min_size=0, max_size=4)
+_values = st.one_of(
+    st.integers(), st.text(st.sampled_from('xy:{}[]",'), max_size=4), st.lists(st.text(max_size=2), max_size=2)
+)
+
+
+@given(members=st.lists(st.tuples(_names, _values), max_size=6), spaced=st.booleans())
+def test_objects_parse_like_json_loads_unless_a_name_repeats(members: list[tuple[str, object]], spaced: bool) -> None:
+    """Flat or not, colons and braces in strings or not: a JSON object parses to json.loads' dict exactly when its
+    names are unique, and is refused otherwise (the flat-object fast path never lets a duplicate through)."""
+    separator = ", " if spaced else ","
+    text = "{" + separator.join(f"{json.dumps(name)}:{json.dumps(value)}" for name, value in members) + "}"
+    names = [name for name, _ in members]
+    if len(set(names)) == len(names):
+        assert json_object(text.encode(), "payload") == json.loads(text)
+    else:
+        with pytest.raises(MalformedTokenError, match="duplicate"):
+            json_object(text.encode(), "payload")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"a":1,"a":2}',  # flat: colons (2) outnumber the dict's names (1)
+        b'{"a":"x:y","a":1}',  # a colon inside a string as well
+        b'{"a":1,"b":{"c":2},"a":3}',  # nested: the strict parse
+        b'{"a":1,"a":2}  ',  # trailing whitespace
+    ],
+)
+def test_duplicate_names_are_refused_on_every_parse_path(text: bytes) -> None:
+    """The counted fast path and the strict parse both refuse a repeated member name."""
+    with pytest.raises(MalformedTokenError, match="duplicate"):
+        json_object(text, "payload")
