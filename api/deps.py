@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hmac
 import time
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -54,12 +56,28 @@ def public_user(row: dict[str, Any]) -> dict[str, Any]:
             "updated_at": str(row["updated_at"])}
 
 
-def issue_token(context: AppContext, user_id: int) -> tuple[str, int]:
-    """A signed access token for ``user_id`` and its lifetime in seconds."""
+# A private claim binding a token to the password hash it was issued under: a password change (one's own or an
+# admin's reset) ends every token issued before it, without a revocation table or a schema change. Keyed with the
+# signing secret, so a token reveals nothing about the hash. A hash upgraded at login (bcrypt to PBKDF2, more
+# rounds) ends the other sessions once, like a password change.
+CREDENTIAL_CLAIM = "cred"
+
+
+def credential_stamp(context: AppContext, hashed_password: str) -> str:
+    """The ``cred`` claim for a stored password hash: 128 bits of HMAC-SHA256, base64url."""
+    digest = hmac.digest(context.secret_key.encode(), b"leancore credential stamp\0" + hashed_password.encode(),
+                         "sha256")
+    return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode("ascii")
+
+
+def issue_token(context: AppContext, user_id: int, hashed_password: str) -> tuple[str, int]:
+    """A signed access token for ``user_id``, valid while its password hash stays ``hashed_password``, and its
+    lifetime in seconds."""
     settings = context.settings
     lifetime = settings.access_token_minutes * 60
     now = int(time.time())
-    claims: dict[str, Any] = {"sub": str(user_id), "iat": now, "exp": now + lifetime}
+    claims: dict[str, Any] = {"sub": str(user_id), "iat": now, "exp": now + lifetime,
+                              CREDENTIAL_CLAIM: credential_stamp(context, hashed_password)}
     if settings.token_issuer:
         claims["iss"] = settings.token_issuer
     if settings.token_audience:
@@ -87,6 +105,12 @@ async def user_from_token(request: Request, context: AppContext, db: Database, t
     if row is None or not row["is_active"]:
         context.events.emit("token_rejected", code="unknown_or_inactive_user", client=client_id(request))
         raise unauthorized("invalid_token", "the access token is invalid or expired")
+    stamp = claims.get(CREDENTIAL_CLAIM)
+    if not isinstance(stamp, str) or not hmac.compare_digest(
+        stamp.encode("utf-8"), credential_stamp(context, row["hashed_password"]).encode("ascii")
+    ):
+        context.events.emit("token_rejected", code="token_revoked", user_id=int(row["id"]), client=client_id(request))
+        raise unauthorized("token_revoked", "the password changed after this token was issued; log in again")
     return row
 
 

@@ -107,12 +107,14 @@ async def login(request: Request, context: Context, db: DB) -> Any:
         context.events.emit("login_failed", reason=reason, client=client, email=email)
         raise unauthorized("invalid_credentials", "incorrect email or password")
     assert row is not None
+    stored_hash = row["hashed_password"]
     if new_hash is not None:
         await db.execute("UPDATE users SET hashed_password = ? WHERE id = ? AND hashed_password = ?",
                          (new_hash, row["id"], row["hashed_password"]))
         context.events.emit("hash_upgraded", user_id=int(row["id"]), client=client)
+        stored_hash = new_hash
     await context.limiter.clear(db, key)
-    token, lifetime = issue_token(context, int(row["id"]))
+    token, lifetime = issue_token(context, int(row["id"]), stored_hash)
     context.events.emit("login_succeeded", user_id=int(row["id"]), client=client, email=email)
     return {"access_token": token, "token_type": "bearer", "expires_in": lifetime}
 
@@ -127,7 +129,8 @@ async def me(user: CurrentUser) -> Any:
              responses=dict.fromkeys((401, 422, 503), ERROR_RESPONSE))
 async def change_password(body: PasswordChange, request: Request, user: CurrentUser, context: Context,
                           db: DB) -> Response:
-    """Change one's own password; the current password is required."""
+    """Change one's own password; the current password is required. Every token issued before, this request's
+    included, stops working: log in again with the new password."""
     valid, _ = await context.verify_and_update(body.current_password, user["hashed_password"])
     if not valid:
         context.events.emit("login_failed", reason="wrong_current_password", client=client_id(request),

@@ -146,6 +146,56 @@ async def test_change_password_needs_the_current_one(session: Any, client: httpx
     assert (await session.login(password="brand-new-pass")).status_code == 200
 
 
+async def test_changing_the_password_revokes_every_earlier_token(session: Any, client: httpx.AsyncClient,
+                                                                 app: FastAPI) -> None:
+    """Tokens issued before a password change (the one that made it included) are 401 token_revoked afterwards;
+    a token from the new password works."""
+    first, second = await session.bearer(), await session.bearer()
+    ok = await client.post("/auth/password", headers=first,
+                           json={"current_password": "correct horse battery", "new_password": "brand-new-pass"})
+    assert ok.status_code == 204
+    for old in (first, second):
+        response = await client.get("/auth/me", headers=old)
+        assert (response.status_code, response.json()["code"]) == (401, "token_revoked")
+        assert response.headers["www-authenticate"] == "Bearer"
+    assert app.state.leancore.events.counters["token_rejected"] == 2
+    fresh = await session.bearer(password="brand-new-pass")
+    assert (await client.get("/auth/me", headers=fresh)).status_code == 200
+
+
+async def test_an_admin_password_reset_revokes_the_users_tokens(session: Any, client: httpx.AsyncClient,
+                                                                admin: dict[str, str]) -> None:
+    """A super admin setting a user's password ends that user's sessions, not the admin's own."""
+    user = await session.create_user(admin, "reset@example.com", "password-1234")
+    users_token = await session.bearer("reset@example.com", "password-1234")
+    assert (await client.get("/auth/me", headers=users_token)).status_code == 200
+    patched = await client.patch(f"/users/{user['id']}", headers=admin, json={"password": "reset-by-admin"})
+    assert patched.status_code == 200
+    assert (await client.get("/auth/me", headers=users_token)).json()["code"] == "token_revoked"
+    assert (await client.get("/auth/me", headers=admin)).status_code == 200
+
+
+async def test_a_hash_upgrade_at_login_keeps_the_new_token_valid(app: FastAPI, session: Any,
+                                                                client: httpx.AsyncClient) -> None:
+    """The token a rehashing login returns is bound to the upgraded hash, so it works straight away."""
+    legacy = bcrypt.hashpw(b"legacy-pass", bcrypt.gensalt(rounds=4)).decode()
+    await _insert(app, "stamp@example.com", legacy)
+    token = await session.bearer("stamp@example.com", "legacy-pass")
+    assert await _stored_hash(app, "stamp@example.com") != legacy
+    assert (await client.get("/auth/me", headers=token)).status_code == 200
+
+
+@pytest.mark.parametrize("stamp", [None, "", "AAAAAAAAAAAAAAAAAAAAAA", 7, ["x"]])
+async def test_a_token_without_the_right_credential_stamp_is_revoked(client: httpx.AsyncClient, stamp: Any) -> None:
+    """A correctly signed token for a real, active user but with a missing or wrong ``cred`` claim is refused."""
+    claims: dict[str, Any] = {"sub": "1", "exp": int(time.time()) + 60}
+    if stamp is not None:
+        claims["cred"] = stamp
+    token = JWT().encode(claims, SECRET_KEY)
+    response = await client.get("/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert (response.status_code, response.json()["code"]) == (401, "token_revoked")
+
+
 @pytest.mark.parametrize("body", [
     b"username=admin%40example.com",
     b"password=x",
