@@ -2,6 +2,11 @@
 
 The last-super-admin rule is enforced inside the UPDATE/DELETE statement itself (a ``WHERE`` counting the other
 active super admins), not by a read before it, so a concurrent request cannot slip between check and change.
+SQLite and D1 run one write at a time, which makes that enough. PostgreSQL runs writes concurrently and each
+statement counts in its own snapshot: two demotions of two different admins would each still see the other one
+and both succeed, leaving none. There the count locks every active super admin's row first (``FOR UPDATE``, in id
+order, so two such statements queue instead of deadlocking); the second statement then waits for the first to
+commit and counts again on the rows as they now are.
 """
 
 from __future__ import annotations
@@ -20,12 +25,27 @@ from api.schemas import ERROR_RESPONSE, User, UserCreate, UserList, UserUpdate
 _ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 422, 503), ERROR_RESPONSE)
 router = RouteTable(prefix="/users", tags=["users"], responses=_ERRORS)
 UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-# Counts the OTHER active super admins; a change that removes this user's standing needs at least one.
-_OTHERS_REMAIN = "(SELECT COUNT(*) FROM users AS o WHERE o.is_superuser = ? AND o.is_active = ? AND o.id <> ?) > 0"
-_DELETE_UNLESS_LAST_ADMIN = (
-    "DELETE FROM users WHERE id = ? AND (NOT (is_superuser = ? AND is_active = ?) OR "
-    "(SELECT COUNT(*) FROM users AS o WHERE o.is_superuser = ? AND o.is_active = ? AND o.id <> ?) > 0)"
-)
+# Counts the OTHER active super admins (parameters: True, True, this user's id); a change that removes this user's
+# standing needs at least one. See the module docstring for the PostgreSQL form.
+_OTHERS_REMAIN = {
+    "sqlite": "(SELECT COUNT(*) FROM users AS o WHERE o.is_superuser = ? AND o.is_active = ? AND o.id <> ?) > 0",
+    "postgresql": (
+        "(SELECT COUNT(*) FROM (SELECT o.id FROM users AS o WHERE o.is_superuser = ? AND o.is_active = ? "
+        "ORDER BY o.id FOR UPDATE) AS admins WHERE admins.id <> ?) > 0"
+    ),
+}
+_OTHERS_REMAIN["d1"] = _OTHERS_REMAIN["sqlite"]
+
+
+def others_remain(dialect: str) -> str:
+    """The SQL condition "another active super admin exists" for ``dialect``, safe under concurrent writes."""
+    return _OTHERS_REMAIN[dialect]
+
+
+def delete_unless_last_admin(dialect: str) -> str:
+    """DELETE of user ``?`` unless it is the last active super admin (parameters: id, True, True, True, True, id)."""
+    # fixed SQL fragments only (the dialect picks one); values are bound
+    return f"DELETE FROM users WHERE id = ? AND (NOT (is_superuser = ? AND is_active = ?) OR {others_remain(dialect)})"  # noqa: S608
 
 
 def _not_found() -> ApiError:
@@ -99,7 +119,7 @@ async def update_user(user_id: UserId, body: UserUpdate, _: SuperAdmin, context:
     params: list[Any] = [*changes.values(), user_id]
     was_admin = bool(current["is_superuser"]) and bool(current["is_active"])
     if was_admin and (body.is_superuser is False or body.is_active is False):
-        sql += f" AND {_OTHERS_REMAIN}"
+        sql += f" AND {others_remain(db.dialect)}"
         params += [True, True, user_id]
     from core.db import IntegrityError
 
@@ -119,7 +139,7 @@ async def delete_user(user_id: UserId, admin: SuperAdmin, request: Request, cont
     """Delete an account; 409 for the last active super admin."""
     await _get(db, user_id)
     changed = await db.execute(
-        _DELETE_UNLESS_LAST_ADMIN, (user_id, True, True, True, True, user_id),
+        delete_unless_last_admin(db.dialect), (user_id, True, True, True, True, user_id),
     )
     if changed == 0:
         await _get(db, user_id)

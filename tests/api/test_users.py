@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 pytestmark = pytest.mark.anyio
 
@@ -102,3 +103,52 @@ async def test_absurd_pagination_is_422(client: httpx.AsyncClient, admin: dict[s
 async def test_bad_user_ids_are_422(client: httpx.AsyncClient, admin: dict[str, str], user_id: str) -> None:
     """Ids outside 1..2**63-1 or not numbers are 422 (never an overflow in the driver)."""
     assert (await client.get(f"/users/{user_id}", headers=admin)).status_code == 422
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("second_change", [{"is_superuser": False}, {"is_active": False}, "delete"])
+async def test_concurrent_removals_of_two_super_admins_leave_one_on_postgresql(
+    app: FastAPI, session: Any, client: httpx.AsyncClient, admin: dict[str, str], database_url: str,
+    second_change: Any,
+) -> None:
+    """With two super admins, demoting one in an open transaction makes a concurrent demotion, deactivation or
+    deletion of the other wait and then get 409: never zero super admins (PostgreSQL writes concurrently)."""
+    import asyncio
+
+    import psycopg
+
+    from api.routers.users import others_remain
+    from core.db._sql import to_pyformat
+
+    other = await session.create_user(admin, "second@example.com", is_superuser=True)
+    first = await psycopg.AsyncConnection.connect(database_url)  # not autocommit: one open transaction
+    watcher = await psycopg.AsyncConnection.connect(database_url, autocommit=True)
+    try:
+        demoted = await first.execute(
+            to_pyformat(f"UPDATE users SET is_superuser = ? WHERE id = ? AND {others_remain('postgresql')}"),
+            (False, 1, True, True, 1),
+        )
+        assert demoted.rowcount == 1
+        if second_change == "delete":
+            second = asyncio.ensure_future(client.delete(f"/users/{other['id']}", headers=admin))
+        else:
+            second = asyncio.ensure_future(client.patch(f"/users/{other['id']}", headers=admin, json=second_change))
+        # Until the first commits, the second must be waiting on a row lock, not finished.
+        for _ in range(200):
+            waiting = await (await watcher.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )).fetchone()
+            if second.done() or (waiting is not None and waiting[0] > 0):
+                break
+            await asyncio.sleep(0.05)
+        assert not second.done(), f"the second change did not wait for the first: {second.result().status_code}"
+        await first.commit()
+        response = await asyncio.wait_for(second, timeout=30)
+        assert (response.status_code, response.json()["code"]) == (409, "last_super_admin")
+    finally:
+        await first.close()
+        await watcher.close()
+    db = await app.state.leancore.database()
+    remaining = await db.fetch_all("SELECT id FROM users WHERE is_superuser = ? AND is_active = ?", (True, True))
+    assert [int(row["id"]) for row in remaining] == [other["id"]]
