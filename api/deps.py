@@ -106,8 +106,9 @@ async def user_from_token(request: Request, context: AppContext, db: Database, t
         context.events.emit("token_rejected", code="unknown_or_inactive_user", client=client_id(request))
         raise unauthorized("invalid_token", "the access token is invalid or expired")
     stamp = claims.get(CREDENTIAL_CLAIM)
-    if not isinstance(stamp, str) or not hmac.compare_digest(
-        stamp.encode("utf-8"), credential_stamp(context, row["hashed_password"]).encode("ascii")
+    # isascii first: compare_digest refuses non-ASCII str, and a JSON string may even hold a lone surrogate
+    if not isinstance(stamp, str) or not stamp.isascii() or not hmac.compare_digest(
+        stamp, credential_stamp(context, row["hashed_password"])
     ):
         context.events.emit("token_rejected", code="token_revoked", user_id=int(row["id"]), client=client_id(request))
         raise unauthorized("token_revoked", "the password changed after this token was issued; log in again")

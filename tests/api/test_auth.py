@@ -185,7 +185,7 @@ async def test_a_hash_upgrade_at_login_keeps_the_new_token_valid(app: FastAPI, s
     assert (await client.get("/auth/me", headers=token)).status_code == 200
 
 
-@pytest.mark.parametrize("stamp", [None, "", "AAAAAAAAAAAAAAAAAAAAAA", 7, ["x"]])
+@pytest.mark.parametrize("stamp", [None, "", "AAAAAAAAAAAAAAAAAAAAAA", 7, ["x"], "é", "\ud800"])
 async def test_a_token_without_the_right_credential_stamp_is_revoked(client: httpx.AsyncClient, stamp: Any) -> None:
     """A correctly signed token for a real, active user but with a missing or wrong ``cred`` claim is refused."""
     claims: dict[str, Any] = {"sub": "1", "exp": int(time.time()) + 60}
