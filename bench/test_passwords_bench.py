@@ -36,6 +36,7 @@ PBKDF2_ROUNDS = 100_000  # per-iteration comparison: both engines run the same c
 # estimate must be steadier than a few samples on a shared 2-core machine allow.
 BCRYPT_PAIRS = 11
 POLICY_ROUNDS = 600_000  # hash_password at the default policy, passlib at the same rounds
+HASH_PAIRS = 15  # alternating core/passlib hash calls for the hash_password budget
 PASSWORD = "correct horse battery staple"
 STORED_BCRYPT = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(BCRYPT_COST)).decode()
 PURE = PasswordHasher(rounds=1000, pure_python=True)
@@ -131,14 +132,22 @@ def test_hash_password_passlib(benchmark: Any, bench_id: Callable[[str], None]) 
 
 
 def test_hash_password_paired(record: Record) -> None:
-    """core's and passlib's hash at 600,000 rounds in alternating calls, for the budget (one host-noise burst
-    cannot land on one side only); the two pytest-benchmark timings above stay for the report."""
+    """core's and passlib's hash at 600,000 rounds in alternating calls, for the budget; the two pytest-benchmark
+    timings above stay for the report.
+
+    The fastest call of each side is recorded, not the median: both sides are the same ~0.1 s of OpenSSL work, and
+    in full budget runs a share of calls (on either side) took ~13 ms more CPU (host noise: pytest-benchmark's IQR
+    there equals that step on both sides, and no thread of ours runs), so with nine calls each the median of one
+    side could land on the slow mode and the other's on the fast one (1.12x in a CI run, 1.00x +- 0.01 in
+    isolation). Noise only ever adds time to identical deterministic work, so the minimum is its cost.
+    """
     policy = PasswordHasher(rounds=POLICY_ROUNDS)
     handler = passlib_pbkdf2.using(rounds=POLICY_ROUNDS)
     samples = interleaved_cpu({"core": lambda: policy.hash(PASSWORD), "passlib": lambda: handler.hash(PASSWORD)},
-                              rounds=9, number=1)
+                              rounds=HASH_PAIRS, number=1)
     for impl, values in samples.items():
-        record(f"passwords.hash.600k.paired.{impl}", statistics.median(values), "s", rounds=9)
+        record(f"passwords.hash.600k.paired.{impl}", min(values), "s", rounds=HASH_PAIRS, estimator="min",
+               median=statistics.median(values))
 
 
 def test_import_cold_start(benchmark: Any, record: Record) -> None:
