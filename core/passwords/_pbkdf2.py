@@ -7,14 +7,13 @@ fallback builds HMAC (RFC 2104) from two pre-keyed SHA-256 states that are copie
 
 from __future__ import annotations
 
+from core._hmac_keys import pad_states
+
 # hashlib is imported inside the functions: loading OpenSSL's _hashlib costs ~2.5 ms of import time, paid only by
 # the first hash. hashlib.pbkdf2_hmac is looked up per call (absent on Pyodide 314); tests force the fallback with
 # ``pure=True`` on every CPython.
 
-_BLOCK_SIZE = 64  # SHA-256 block size in bytes (FIPS 180-4), the HMAC key length after padding
 _DIGEST_SIZE = 32
-_IPAD = bytes(x ^ 0x36 for x in range(256))  # RFC 2104 §2 inner pad, as a translate table
-_OPAD = bytes(x ^ 0x5C for x in range(256))  # RFC 2104 §2 outer pad
 
 
 def native_available() -> bool:
@@ -36,13 +35,8 @@ def pbkdf2_sha256(password: bytes, salt: bytes, rounds: int, dklen: int = _DIGES
 
 
 def _pbkdf2_sha256_pure(password: bytes, salt: bytes, rounds: int, dklen: int) -> bytes:
-    import hashlib  # lazy, see above
-
-    if len(password) > _BLOCK_SIZE:  # RFC 2104 §2: keys longer than the block are hashed first
-        password = hashlib.sha256(password).digest()
-    key = password.ljust(_BLOCK_SIZE, b"\0")
-    inner_copy = hashlib.sha256(key.translate(_IPAD)).copy
-    outer_copy = hashlib.sha256(key.translate(_OPAD)).copy
+    inner_state, outer_state = pad_states(password, "sha256")  # not cached: these states hold the password
+    inner_copy, outer_copy = inner_state.copy, outer_state.copy
     from_bytes = int.from_bytes
     blocks = []
     for index in range(1, -(-dklen // _DIGEST_SIZE) + 1):
