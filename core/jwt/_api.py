@@ -129,7 +129,7 @@ class JWT:
         parts = raw.split(b".")
         if len(parts) != 3:
             raise MalformedTokenError(f"Token must have 3 segments, not {len(parts)}")
-        header = _HEADERS.get(parts[0]) or _parse_header(parts[0])
+        header = _parse_header(parts[0])
         payload = b64url_decode(parts[1], "payload")
         return header, payload, raw[: len(parts[0]) + 1 + len(parts[1])], parts[2]
 
