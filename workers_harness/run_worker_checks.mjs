@@ -3,11 +3,12 @@
 // of the entry point: lib/worker.mjs), over a real local D1 from miniflare as env.DB. Runs every
 // worker_checks/test_*.py with async_checks.py, a fresh database per file. Exit status 1 if any check fails.
 // usage: node run_worker_checks.mjs [worker_checks/test_x.py ...]
-import { boot, cpuTimer, forwardedEnv, HARNESS, REPO } from "./lib/pyodide.mjs";
-import { listAppliedMigrations, listUnappliedMigrations, startD1 } from "./lib/d1.mjs";
+import { boot, cpuTimer, forwardedEnv, HARNESS } from "./lib/pyodide.mjs";
+import { startD1 } from "./lib/d1.mjs";
+import { checkFiles, finish, installCheckRunner, runCheckModule } from "./lib/checks.mjs";
 import { installWorker } from "./lib/worker.mjs";
-import { readdirSync, readFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 
 // The Worker's vars and secrets in these checks (wrangler.toml [vars] + `wrangler secret put`). PASSWORD_ROUNDS is
 // lowered so the checks stay quick; the policy rounds' cost is measured by measure.mjs (login-pbkdf2).
@@ -23,9 +24,7 @@ export const WORKER_VARS = {
 
 const total = cpuTimer();
 const dir = join(HARNESS, "worker_checks");
-const files = process.argv.length > 2
-  ? process.argv.slice(2).map((f) => resolve(f))
-  : readdirSync(dir).filter((f) => /^test_.*\.py$/.test(f)).sort().map((f) => join(dir, f));
+const files = checkFiles(dir);
 
 let passed = 0, failed = 0;
 for (const file of files) {
@@ -36,21 +35,10 @@ for (const file of files) {
   const py = await boot({ env: forwardedEnv() });
   try {
     installWorker(py, env);
-    py.FS.mkdirTree("/harness/checks");
-    py.FS.writeFile("/harness/async_checks.py", readFileSync(join(HARNESS, "async_checks.py")));
+    installCheckRunner(py);
     py.FS.writeFile(`/harness/checks/${name}.py`, readFileSync(file));
     py.FS.writeFile("/harness/checks/_entry.py", readFileSync(join(dir, "_entry.py")));
-    py.runPython("import sys; sys.path[:0] = ['/harness', '/harness/checks']");
-    py.registerJsModule("harness", {
-      list_applied_migrations: (db, table) => listAppliedMigrations(db, table),
-      list_unapplied_migrations: (db, d, table) => listUnappliedMigrations(db, resolve(REPO, d), table),
-    });
-    py.globals.set("ENV", env);
-    py.globals.set("MODULE_NAME", name);
-    const [p, f] = (await py.runPythonAsync(`
-import importlib, async_checks
-RESULT = await async_checks.run_module(importlib.import_module(MODULE_NAME), ENV)
-RESULT`)).toJs();
+    const [p, f] = await runCheckModule(py, name, env);
     passed += p; failed += f;
   } catch (e) {
     failed += 1;
@@ -59,6 +47,4 @@ RESULT`)).toJs();
     await d1.dispose();
   }
 }
-const t = total();
-console.log(JSON.stringify({ check: "worker.py in Pyodide over a local D1", passed, failed, total_cpu_ms: t.cpu_ms, total_wall_ms: t.wall_ms }));
-process.exit(failed === 0 && passed > 0 ? 0 : 1);
+finish("worker.py in Pyodide over a local D1", passed, failed, total);
