@@ -62,3 +62,18 @@ async def test_wrong_password_is_refused(env: Any) -> None:
     status, body = await call_fetch(env, "POST", "/auth/login", headers=FORM,
                                     body=urlencode({"username": ADMIN, "password": "nope"}))
     assert status == 401, body
+
+
+async def test_status_reports_the_pyodide_runtime(env: Any) -> None:
+    """/system/status on the Worker names Pyodide and this interpreter's version (not read through `platform`)."""
+    import sys
+
+    status, token = await call_fetch(env, "POST", "/auth/login", headers=FORM,
+                                     body=urlencode({"username": ADMIN, "password": PASSWORD}))
+    assert status == 200, token
+    status, body = await call_fetch(env, "GET", "/system/status",
+                                    headers={"Authorization": f"Bearer {token['access_token']}"})
+    assert status == 200, body
+    assert body["runtime"] == {"implementation": "Pyodide", "python": sys.version.split()[0],
+                               "platform": "emscripten"}, body
+    assert body["database"]["type"] == "d1", body
