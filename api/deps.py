@@ -1,7 +1,6 @@
 """Route dependencies: the context, the database, the client's identity, the current user and the super admin."""
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: FastAPI reads them at app build (api/routers/_table.py).
 import base64
 import hmac
 import time
@@ -85,7 +84,7 @@ def issue_token(context: AppContext, user_id: int, hashed_password: str) -> tupl
     return context.jwt.encode(claims, context.secret_key, algorithm="HS256"), lifetime
 
 
-async def user_from_token(request: Request, context: AppContext, db: Database, token: str) -> dict[str, Any]:
+async def user_from_token(request: Request, context: AppContext, db: "Database", token: str) -> dict[str, Any]:
     """The active user a bearer token names; 401 (and a ``token_rejected`` event) otherwise."""
     from core.jwt import JWTError
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
-from api.types import EmailStr
+from api.types import EmailStr, SettingKey
 
 # 8 characters at least (NIST SP 800-63B §3.1.1.2); 1024 characters at most keeps every password within
 # core.passwords' 4096-byte cap in UTF-8 (4 bytes a character at worst).
 Password = Annotated[str, Field(min_length=8, max_length=1024)]
 # Any password that was ever set is accepted for checking (the login form and "current password" fields).
 AnyPassword = Annotated[str, Field(min_length=1, max_length=1024)]
-SettingKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 
 
 class ErrorBody(BaseModel):
@@ -75,8 +74,11 @@ class PasswordChange(BaseModel):
     new_password: Password
 
 
-SiteSettings = dict[str, JsonValue]
-SiteSettingsPatch = Annotated[dict[SettingKey, JsonValue], Field(max_length=64)]
+# A setting's value is any JSON value. Any, not pydantic's JsonValue: a request body can only hold JSON values and
+# stored ones are read back with json.loads, so JsonValue's recursive union schema would refuse nothing, and building
+# it is a share of a no-snapshot Worker start inside Pyodide (docs/pyodide-harness.md, workers.nosnapshot).
+SiteSettings = dict[str, Any]
+SiteSettingsPatch = Annotated[dict[SettingKey, Any], Field(max_length=64)]
 
 
 class Health(BaseModel):

@@ -1,10 +1,15 @@
-"""Pydantic field types for the api, backed by ``core`` instead of optional third-party validators.
+"""Pydantic field types for the api, backed by ``core`` or the standard library instead of heavier validators.
 
 ``EmailStr`` replaces ``pydantic.EmailStr`` (which needs email-validator, dnspython and idna): the same
 behaviour - surrounding whitespace stripped, ``Name <addr>`` reduced to the address, the normalised address
 returned, ``format: email`` in the OpenAPI schema, pydantic's error type and wording - with ``core.emails`` doing
 the validation. One deliberate difference: a carriage return or line feed anywhere is refused (pydantic strips a
 trailing one), because an address with a line break is a header-injection vector. See docs/compatibility.md.
+
+``SettingKey`` is ``StringConstraints(pattern=SETTING_KEY_PATTERN)`` checked by Python's ``re`` instead of
+pydantic-core's Rust regex engine, with the same error and the same JSON schema: a Worker that starts without a
+snapshot compiles whatever Wasm code it runs for the first time, and the Rust engine's first use was a measurable
+share of that start (docs/pyodide-harness.md, ``workers.nosnapshot``); ``re`` is loaded anyway.
 """
 
 from __future__ import annotations
@@ -49,3 +54,20 @@ def normalise_email(value: str) -> str:
 
 EmailStr = Annotated[str, AfterValidator(normalise_email), WithJsonSchema({"type": "string", "format": "email"})]
 """A str field holding a valid email address, normalised (``core.emails``); ``format: email`` in OpenAPI."""
+
+SETTING_KEY_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+# fullmatch without the anchors: Python's `$` would also match before a final newline, Rust's does not
+_SETTING_KEY = re.compile(SETTING_KEY_PATTERN[1:-1])
+
+
+def check_setting_key(value: str) -> str:
+    """``value`` if it is a site-setting key, or pydantic's own ``string_pattern_mismatch`` error."""
+    if _SETTING_KEY.fullmatch(value) is None:
+        raise PydanticCustomError("string_pattern_mismatch", "String should match pattern '{pattern}'",
+                                  {"pattern": SETTING_KEY_PATTERN})
+    return value
+
+
+SettingKey = Annotated[str, AfterValidator(check_setting_key),
+                       WithJsonSchema({"type": "string", "pattern": SETTING_KEY_PATTERN})]
+"""A site-setting key: a lowercase ASCII letter, then up to 63 lowercase letters, digits or underscores."""

@@ -6,6 +6,11 @@ effective route context of ``include_router``): twice per route, ~88 ms of the f
 share of the CPython cold start (bench ``api.coldstart``, ``workers.nosnapshot``). A declaration builds nothing;
 ``install`` builds each route once, directly on the app, with what ``include_router`` would have given it: path =
 prefix + path, tags = the router's then the route's, responses = the router's overlaid by the route's.
+
+The modules that declare routes and dependencies (api.deps, api.routers.*) do not use ``from __future__ import
+annotations``: FastAPI reads every endpoint's and dependency's annotations when it builds a route, and string
+annotations it must ``eval`` one by one (on Python 3.14, Pyodide's, through ``annotationlib`` forward references),
+a share of the no-snapshot Worker start (``workers.nosnapshot``). tests/api/test_app.py pins it.
 """
 
 from __future__ import annotations

@@ -6,8 +6,7 @@ policy's cost, so response time does not reveal which emails have accounts. A co
 (bcrypt, Django, fewer rounds) stores the policy hash in the same request.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: FastAPI reads them at app build (api/routers/_table.py).
 from typing import Any
 from urllib.parse import parse_qs
 

@@ -3,8 +3,7 @@
 ``PATCH`` merges: each given key is set, a ``null`` value removes the key; all in one atomic batch.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: FastAPI reads them at app build (api/routers/_table.py).
 import json
 from typing import Any
 

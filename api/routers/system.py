@@ -7,8 +7,7 @@ Before migration 0002 exists there is no rate-limit table; the limit then cannot
 is the one being made), which the log records.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: FastAPI reads them at app build (api/routers/_table.py).
 import hmac
 import sys
 import time

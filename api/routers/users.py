@@ -9,8 +9,7 @@ order, so two such statements queue instead of deadlocking); the second statemen
 commit and counts again on the rows as they now are.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here, not postponed: FastAPI reads them at app build (api/routers/_table.py).
 from typing import Annotated, Any
 
 from fastapi import Path, Query, Request

@@ -152,3 +152,19 @@ def test_error_responses_reference_error_body_as_fastapi_would_document_it() -> 
                     refs.add((path, response["content"]["application/json"]["schema"]["$ref"]))
     assert {ref for _, ref in refs} == {"#/components/schemas/ErrorBody", "#/components/schemas/Health"}
     assert {path for path, ref in refs if ref.endswith("/Health")} == {"/system/health"}
+
+
+def test_routes_and_their_dependencies_carry_evaluated_annotations() -> None:
+    """No endpoint or dependency has a string annotation for FastAPI to eval at build time (api/routers/_table.py)."""
+    from fastapi.routing import APIRoute
+
+    def calls(dependant: Any) -> list[Any]:
+        return [dependant.call] + [call for sub in dependant.dependencies for call in calls(sub)]
+
+    routes = [route for route in create_app().routes if isinstance(route, APIRoute)]
+    assert len(routes) == 13
+    for route in routes:
+        for call in calls(route.dependant):
+            annotations = getattr(call, "__annotations__", {})  # bearer_scheme is an instance: none
+            strings = {name for name, value in annotations.items() if isinstance(value, str)}
+            assert not strings, f"{route.path} {getattr(call, '__qualname__', call)}: {sorted(strings)}"

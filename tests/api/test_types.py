@@ -1,18 +1,19 @@
-"""api.types.EmailStr: pydantic's EmailStr behaviour on core.emails, in an environment without email-validator."""
+"""api.types: EmailStr (pydantic's on core.emails, without email-validator) and SettingKey (pydantic's pattern)."""
 
 from __future__ import annotations
 
 import asyncio
 import importlib.util
+from typing import Annotated
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, StringConstraints, TypeAdapter, ValidationError
 
-from api.types import MAX_EMAIL_LENGTH, EmailStr
+from api.types import MAX_EMAIL_LENGTH, SETTING_KEY_PATTERN, EmailStr, SettingKey
 
 
 class Signup(BaseModel):
@@ -106,3 +107,27 @@ def test_openapi_schema_says_format_email() -> None:
 def test_padding_never_changes_the_stored_address(local: str, pad_left: str, pad_right: str) -> None:
     """Any surrounding spaces/tabs give the same stored address as the bare input."""
     assert Signup(email=f"{pad_left}{local}@Example.org{pad_right}").email == f"{local}@example.org"
+
+
+# SettingKey against the constraint it replaces: pydantic-core's own pattern check, error for error.
+_PYDANTIC_KEYS = TypeAdapter(dict[Annotated[str, StringConstraints(pattern=SETTING_KEY_PATTERN)], int])
+_OUR_KEYS = TypeAdapter(dict[SettingKey, int])
+
+
+def _outcome(adapter: TypeAdapter[dict[str, int]], value: dict[str, int]) -> object:
+    try:
+        return adapter.validate_python(value)
+    except ValidationError as exc:
+        return exc.errors(include_url=False)
+
+
+@given(st.one_of(st.from_regex(SETTING_KEY_PATTERN, fullmatch=True), st.text(max_size=70),
+                 st.from_regex(SETTING_KEY_PATTERN, fullmatch=True).map(lambda key: key + "\n")))
+def test_setting_key_matches_pydantics_pattern_constraint(key: str) -> None:
+    """SettingKey accepts, rejects and reports exactly as StringConstraints(pattern=...) does (Rust regex)."""
+    assert _outcome(_OUR_KEYS, {key: 1}) == _outcome(_PYDANTIC_KEYS, {key: 1})
+
+
+def test_setting_key_json_schema_is_the_patterns() -> None:
+    """OpenAPI still documents the key pattern (patternProperties), as with pydantic's constraint."""
+    assert _OUR_KEYS.json_schema() == _PYDANTIC_KEYS.json_schema()
