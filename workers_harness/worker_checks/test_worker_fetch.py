@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 from urllib.parse import urlencode
 
@@ -46,13 +47,17 @@ async def test_wrangler_sees_what_core_applied(env: Any) -> None:
     assert list(await harness.list_unapplied_migrations(env.DB, "core/migrations/sqlite")) == []
 
 
-async def test_login_and_me_work_through_the_app(env: Any) -> None:
-    """The initialised admin logs in with the OAuth2 form and GET /auth/me returns them with the bearer token."""
+async def _admin_bearer(env: Any) -> dict[str, str]:
+    """The initialised admin logs in with the OAuth2 form: the Authorization header for their token."""
     status, token = await call_fetch(env, "POST", "/auth/login", headers=FORM,
                                      body=urlencode({"username": ADMIN, "password": PASSWORD}))
     assert status == 200, token
-    status, me = await call_fetch(env, "GET", "/auth/me",
-                                  headers={"Authorization": f"Bearer {token['access_token']}"})
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
+async def test_login_and_me_work_through_the_app(env: Any) -> None:
+    """The initialised admin logs in with the OAuth2 form and GET /auth/me returns them with the bearer token."""
+    status, me = await call_fetch(env, "GET", "/auth/me", headers=await _admin_bearer(env))
     assert status == 200, me
     assert me["email"] == ADMIN
 
@@ -66,13 +71,7 @@ async def test_wrong_password_is_refused(env: Any) -> None:
 
 async def test_status_reports_the_pyodide_runtime(env: Any) -> None:
     """/system/status on the Worker names Pyodide and this interpreter's version (not read through `platform`)."""
-    import sys
-
-    status, token = await call_fetch(env, "POST", "/auth/login", headers=FORM,
-                                     body=urlencode({"username": ADMIN, "password": PASSWORD}))
-    assert status == 200, token
-    status, body = await call_fetch(env, "GET", "/system/status",
-                                    headers={"Authorization": f"Bearer {token['access_token']}"})
+    status, body = await call_fetch(env, "GET", "/system/status", headers=await _admin_bearer(env))
     assert status == 200, body
     assert body["runtime"] == {"implementation": "Pyodide", "python": sys.version.split()[0],
                                "platform": "emscripten"}, body
