@@ -20,8 +20,8 @@ from bench.conftest import QUICK, Progress, Record
 HARNESS = Path(__file__).resolve().parent.parent / "workers_harness"
 # Samples per figure (fresh processes). The quick profile still measures every budget, with fewer samples, and
 # legacy bcrypt at cost 8 scaled x4 (bcrypt's work doubles per cost step) instead of cost 10 itself (~16 s each).
-# nosnapshot takes 7 per side in both: its budget is a ratio of two figures whose samples spread by +-10% from one
-# fresh process to the next (bare 887-989 ms in one CI run), and with 5 a side a 1.10x layer read 1.15x once in CI.
+# nosnapshot takes 7 per side in both: its budget is a ratio of two medians whose samples spread by +-10-15% from
+# one fresh process to the next, so with 5 a side the same code read 1.04x and 1.15x an hour apart (2026-11-28).
 RUNS = {"import-core": 3, "snapshot": 2, "nosnapshot": 7, "login-pbkdf2": 1, "login-bcrypt": 1} if QUICK else {
     "import-core": 7, "snapshot": 5, "nosnapshot": 7, "login-pbkdf2": 3, "login-bcrypt": 3}
 BCRYPT_COST = 8 if QUICK else 10
