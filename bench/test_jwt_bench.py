@@ -26,6 +26,16 @@ DECODERS: dict[str, Any] = {
     "jose": lambda: jose_jwt.decode(TOKEN, KEY, algorithms=["HS256"], audience="leancore-api", issuer="leancore"),
     "pyjwt": lambda: pyjwt.decode(TOKEN, KEY, algorithms=["HS256"], audience="leancore-api", issuer="leancore"),
 }
+# The api's call: the same token, exp and sub required (options take the general path in both libraries).
+REQUIRED = {"require_exp": True, "require_sub": True}
+DECODERS_REQUIRED: dict[str, Any] = {
+    "core": lambda: core_jwt.decode(TOKEN, KEY, algorithms=["HS256"], audience="leancore-api", issuer="leancore",
+                                    options=REQUIRED),
+    "jose": lambda: jose_jwt.decode(TOKEN, KEY, algorithms=["HS256"], audience="leancore-api", issuer="leancore",
+                                    options=REQUIRED),
+    "pyjwt": lambda: pyjwt.decode(TOKEN, KEY, algorithms=["HS256"], audience="leancore-api", issuer="leancore",
+                                  options={"require": ["exp", "sub"]}),
+}
 ENCODERS: dict[str, Any] = {
     "core": lambda: core_jwt.encode(CLAIMS, KEY),
     "jose": lambda: jose_jwt.encode(dict(CLAIMS), KEY),
@@ -60,13 +70,17 @@ def test_import_cold(record: Any) -> None:
 
 
 def test_paired_ratios(record: Any) -> None:
-    """decode (core, python-jose, PyJWT) and encode (core, python-jose) in alternating batches, for the budgets.
+    """decode (core, python-jose, PyJWT; also with exp and sub required, as the api calls it) and encode (core,
+    python-jose) in alternating batches, for the budgets.
 
     The pytest-benchmark timings above are kept for the report and --benchmark-compare; the budgets use these
     interleaved medians, which one burst of host noise cannot tilt towards one library.
     """
+    for impl, decoder in DECODERS_REQUIRED.items():
+        assert decoder() == CLAIMS, impl
     decode = interleaved_cpu(DECODERS, rounds=41, number=200)
+    decode_required = interleaved_cpu(DECODERS_REQUIRED, rounds=41, number=200)
     encode = interleaved_cpu(ENCODERS, rounds=41, number=200)
-    for op, samples in (("decode", decode), ("encode", encode)):
+    for op, samples in (("decode", decode), ("decode_required", decode_required), ("encode", encode)):
         for impl, values in samples.items():
             record(f"jwt.{op}.paired.{impl}", statistics.median(values), "s", rounds=41, batch=200)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import sys
 from _collections_abc import Mapping  # collections.abc without importing the collections package
+from _operator import itemgetter  # operator without its Python module
 
 from core.jwt._codec import b64url_encode
 from core.jwt.exceptions import (
@@ -71,10 +72,18 @@ def merge_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
 _CHECKS = ("verify_iat", "verify_nbf", "verify_exp", "verify_aud", "verify_iss", "verify_sub", "verify_jti",
            "verify_at_hash")
 _ALL_CHECKS_ON = (True,) * len(_CHECKS)
+_checks_of = itemgetter(*_CHECKS)  # merged options hold every default key; only truthiness is read
+_REQUIRES = tuple((name, name[len("require_") :]) for name in DEFAULT_OPTIONS if name.startswith("require_"))
 
 
-def required_claims(options: Mapping[str, Any]) -> list[str]:
-    return [k[len("require_") :] for k, v in options.items() if v and isinstance(k, str) and k.startswith("require_")]
+def required_claims(options: dict[str, Any]) -> list[str]:
+    """The claims a merged options dict requires, in python-jose's order (the dict's key order: every default key
+    first, as ``merge_options`` copies them, then any ``require_<claim>`` the caller added)."""
+    required = [claim for name, claim in _REQUIRES if options[name]]
+    if len(options) > len(DEFAULT_OPTIONS):
+        required += [k[len("require_") :] for k in list(options)[len(DEFAULT_OPTIONS) :]
+                     if isinstance(k, str) and k.startswith("require_") and options[k]]
+    return required
 
 
 def leeway_seconds(leeway: Any) -> float:
@@ -214,7 +223,7 @@ def validate_claims(
             if claim not in claims:
                 raise MissingRequiredClaimError(claim)
             options["verify_" + claim] = True  # a required claim is also verified (python-jose semantics)
-        checks = tuple(bool(options.get(name)) for name in _CHECKS)
+        checks = _checks_of(options)
     on_iat, on_nbf, on_exp, on_aud, on_iss, on_sub, on_jti, on_at_hash = checks
     # python-jose's order. A check whose claim is absent (and of which nothing is expected) passes trivially, so
     # it is not called: most tokens carry three or four of these claims.

@@ -6,6 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.jwt import (
     DEFAULT_OPTIONS,
@@ -21,6 +23,7 @@ from core.jwt import (
     JWTError,
     MissingRequiredClaimError,
 )
+from core.jwt._claims import merge_options, required_claims
 
 KEY = "s" * 32
 NOW = 1_700_000_000
@@ -149,3 +152,16 @@ def test_required_claims_and_caller_options_untouched() -> None:
     with pytest.raises(ExpiredSignatureError):  # required => verified, even with verify_exp False
         roundtrip({"custom": 1, "exp": NOW - 1}, options=options)
     assert options == snapshot
+
+
+_option_names = st.sampled_from(sorted(DEFAULT_OPTIONS)) | st.sampled_from(["require_custom", "require_", "requirex"])
+_caller_options = st.dictionaries(_option_names | st.text(max_size=12) | st.integers(),
+                                  st.booleans() | st.integers(-1, 2) | st.none() | st.text(max_size=2), max_size=8)
+
+
+@given(_caller_options)
+def test_required_claims_follow_python_joses_rule_and_order(options: dict[Any, Any]) -> None:
+    """Every truthy require_<claim> of the merged options, in the merged dict's order (python-jose's list)."""
+    merged = merge_options(options)
+    joses = [k[len("require_") :] for k in merged if isinstance(k, str) and k.startswith("require_") and merged[k]]
+    assert required_claims(merged) == joses
