@@ -10,7 +10,7 @@ import sys
 import time
 from _collections_abc import Mapping  # collections.abc without importing the collections package
 
-from core.jwt._claims import access_token_hash, merge_options, validate_claims
+from core.jwt._claims import HASH_FOR_ALG, access_token_hash, merge_options, validate_claims
 from core.jwt._codec import b64url_decode, b64url_encode, json_bytes, json_object
 from core.jwt._keys import resolve_keys
 from core.jwt._mac import compare_digest, mac
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 # Only HMAC: leancore has no asymmetric keys, so "none" and RS*/ES*/PS* are refused whatever the options say.
 ALGORITHMS = ("HS256", "HS384", "HS512")
-_DIGEST_NAME = {"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}
 
 _DEFAULT_HEADERS = {alg: b64url_encode(json_bytes({"typ": "JWT", "alg": alg}, sort_keys=True)) for alg in ALGORITHMS}
 
@@ -102,7 +101,7 @@ class JWT:
         secrets = resolve_keys(key, algorithm, strict=self.strict_key_length)
         if len(secrets) != 1:
             raise InvalidKeyError("Signing needs exactly one key, not a key set")
-        signature = mac(secrets[0], signing_input, _DIGEST_NAME[algorithm])
+        signature = mac(secrets[0], signing_input, HASH_FOR_ALG[algorithm])
         return (signing_input + b"." + b64url_encode(signature)).decode("ascii")
 
     # -- decoding ---------------------------------------------------------------------------------------------
@@ -156,7 +155,7 @@ class JWT:
         opts = merge_options(options) if options else None
         if opts is None or opts.get("verify_signature", True):
             secrets = resolve_keys(key, algorithm, strict=self.strict_key_length)
-            digest = _DIGEST_NAME[algorithm]
+            digest = HASH_FOR_ALG[algorithm]
             # Every key is tried (no early exit) so timing does not reveal which key of a set matched. Compared in
             # base64url: only the canonical spelling of the right MAC matches, and the segment needs no decoding.
             matched = False

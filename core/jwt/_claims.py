@@ -55,6 +55,7 @@ DEFAULT_OPTIONS: Mapping[str, Any] = {
 # A NumericDate beyond 9999-12-31T23:59:59Z cannot be a real time, and converting it to a datetime overflows.
 MAX_NUMERIC_DATE = 253_402_300_799
 
+# The hash behind each algorithm: the MAC's (core.jwt._api) and at_hash's.
 HASH_FOR_ALG = {"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}
 
 
