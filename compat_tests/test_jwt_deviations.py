@@ -168,12 +168,22 @@ def test_algorithms_string_is_not_a_substring_set() -> None:
 
 
 def test_oversized_token_is_rejected_before_decoding() -> None:
-    """A 20 KiB token: python-jose decodes it, core refuses it (default cap 16 KiB, configurable)."""
+    """A 20 KiB token: python-jose decodes it, core refuses it (default cap 8 KiB, configurable)."""
     token = CORE.encode({"blob": "x" * 20_000}, KEY)
     assert len(jose_decode(token)["blob"]) == 20_000
     with pytest.raises(core_jwt.TokenTooLargeError):
         CORE.decode(token, KEY)
     assert core_jwt.JWT(max_token_bytes=64 * 1024).decode(token, KEY)["blob"] == "x" * 20_000
+
+
+def test_oversized_header_is_rejected_before_decoding() -> None:
+    """A 1 KiB header: python-jose and PyJWT decode the token, core refuses it (default cap 512 bytes, configurable)."""
+    token = CORE.encode({"a": 1}, KEY, headers={"kid": "k" * 700})
+    assert jose_decode(token) == {"a": 1}
+    assert pyjwt.decode(token, KEY, algorithms=["HS256"]) == {"a": 1}
+    with pytest.raises(core_jwt.TokenTooLargeError, match="header"):
+        CORE.decode(token, KEY)
+    assert core_jwt.JWT(max_header_bytes=2048, clock=lambda: NOW).decode(token, KEY) == {"a": 1}
 
 
 def test_short_keys_warn_and_strict_refuses() -> None:

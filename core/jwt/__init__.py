@@ -9,7 +9,7 @@ Deviations from python-jose are listed in docs/compatibility.md.
 
 from __future__ import annotations
 
-from core.jwt._api import ALGORITHMS, DEFAULT_MAX_TOKEN_BYTES, JWT
+from core.jwt._api import ALGORITHMS, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_TOKEN_BYTES, JWT
 from core.jwt._claims import DEFAULT_OPTIONS
 from core.jwt.exceptions import (
     EncodeError,
@@ -40,6 +40,7 @@ get_unverified_claims = _default.get_unverified_claims
 
 __all__ = [
     "ALGORITHMS",
+    "DEFAULT_MAX_HEADER_BYTES",
     "DEFAULT_MAX_TOKEN_BYTES",
     "DEFAULT_OPTIONS",
     "JWT",

@@ -11,7 +11,15 @@ import time
 from _collections_abc import Mapping  # collections.abc without importing the collections package
 
 from core.jwt._claims import HASH_FOR_ALG, access_token_hash, merge_options, validate_claims
-from core.jwt._codec import b64url_decode, b64url_encode, json_bytes, json_object
+from core.jwt._codec import (
+    b64url_check,
+    b64url_decode,
+    b64url_decode_checked,
+    b64url_encode,
+    json_bytes,
+    json_header,
+    json_object,
+)
 from core.jwt._keys import resolve_keys
 from core.jwt._mac import compare_digest, mac
 from core.jwt.exceptions import (
@@ -38,26 +46,38 @@ ALGORITHMS = ("HS256", "HS384", "HS512")
 _DEFAULT_HEADERS = {alg: b64url_encode(json_bytes({"typ": "JWT", "alg": alg}, sort_keys=True)) for alg in ALGORITHMS}
 
 # joserfc-style cap applied before any base64 or JSON work; a bearer token in a header is rarely over 1 KiB.
-DEFAULT_MAX_TOKEN_BYTES = 16 * 1024
+DEFAULT_MAX_TOKEN_BYTES = 8 * 1024
+# The header is parsed before the signature is checked, so its size is what an anonymous caller controls: an HMAC
+# token's header is alg/typ/kid (under 100 bytes); 2 KiB encoded leaves room for any other registered parameter.
+DEFAULT_MAX_HEADER_BYTES = 512
 
 
 class JWT:
     """A token codec with its security policy fixed at construction.
 
-    ``max_token_bytes``: longer tokens are refused before decoding. ``strict_key_length``: keys shorter than the
+    ``max_token_bytes``: longer tokens are refused before decoding; ``max_header_bytes``: the same for the encoded
+    header, the one part parsed before the signature is verified. ``strict_key_length``: keys shorter than the
     hash output (RFC 7518 §3.2) raise ``InvalidKeyError`` instead of warning. ``clock``: seconds since the epoch.
+
+    Before the signature is verified, decoding does only linear work in C: the header (at most
+    ``max_header_bytes``) is parsed, the payload's spelling is checked but it is decoded and parsed only once the
+    MAC matches.
     """
 
     def __init__(
         self,
         *,
         max_token_bytes: int = DEFAULT_MAX_TOKEN_BYTES,
+        max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES,
         strict_key_length: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> None:
         if max_token_bytes < 1:
             raise ValueError("max_token_bytes must be positive")
+        if max_header_bytes < 1:
+            raise ValueError("max_header_bytes must be positive")
         self.max_token_bytes = max_token_bytes
+        self.max_header_bytes = max_header_bytes
         self.strict_key_length = strict_key_length
         self.clock = clock
 
@@ -107,10 +127,12 @@ class JWT:
     # -- decoding ---------------------------------------------------------------------------------------------
 
     def _split(self, token: Any) -> tuple[Mapping[str, Any], bytes, bytes, bytes]:
-        """Cap, split and decode a compact token: (header, payload bytes, signing input, signature segment).
+        """Cap, split and check a compact token: (header, payload segment, signing input, signature segment).
 
-        The signature segment is left encoded: ``decode`` compares it with the expected MAC's canonical
-        encoding, which proves it canonical whenever it matches, and checks its spelling only when it does not.
+        The payload segment's spelling is checked but it is left encoded: decoding it is the costliest step for a
+        large forged token, and ``decode`` needs it only once the signature matches. The signature segment is left
+        encoded too: ``decode`` compares it with the expected MAC's canonical encoding, which proves it canonical
+        whenever it matches, and checks its spelling only when it does not.
         """
         if isinstance(token, str):
             if len(token) > self.max_token_bytes:
@@ -125,18 +147,23 @@ class JWT:
             raise MalformedTokenError(f"Token must be str or bytes, not {type(token).__name__}")
         if len(raw) > self.max_token_bytes:
             raise TokenTooLargeError(f"Token longer than {self.max_token_bytes} bytes")
-        parts = raw.split(b".")
-        if len(parts) != 3:
-            raise MalformedTokenError(f"Token must have 3 segments, not {len(parts)}")
-        header = _parse_header(parts[0])
-        payload = b64url_decode(parts[1], "payload")
-        return header, payload, raw[: len(parts[0]) + 1 + len(parts[1])], parts[2]
+        separators = raw.count(b".")  # counted, not split: a token of dots would make thousands of segments
+        if separators != 2:
+            raise MalformedTokenError(f"Token must have 3 segments, not {separators + 1}")
+        first = raw.index(b".")
+        if first > self.max_header_bytes:
+            raise TokenTooLargeError(f"Token header longer than {self.max_header_bytes} bytes")
+        second = raw.index(b".", first + 1)
+        header = _parse_header(raw[:first])
+        payload = raw[first + 1 : second]
+        b64url_check(payload, "payload")
+        return header, payload, raw[:second], raw[second + 1 :]
 
-    def _split_checked(self, token: Any) -> tuple[Mapping[str, Any], bytes]:
-        """``_split`` with the signature segment's spelling checked too: (header, payload bytes)."""
-        header, payload, _, signature = self._split(token)
-        b64url_decode(signature, "crypto")
-        return header, payload
+    def _split_checked(self, token: Any) -> tuple[bytes, bytes]:
+        """``_split`` with the signature segment's spelling checked too: (header bytes, payload bytes)."""
+        _, payload, signing_input, signature = self._split(token)
+        b64url_check(signature, "crypto")
+        return b64url_decode_checked(signing_input[: -len(payload) - 1]), b64url_decode_checked(payload)
 
     def decode(
         self,
@@ -162,11 +189,11 @@ class JWT:
             for secret in secrets:
                 matched |= compare_digest(b64url_encode(mac(secret, signing_input, digest)), signature)
             if not matched:
-                b64url_decode(signature, "crypto")  # a misspelt segment is reported as malformed, not as forged
+                b64url_check(signature, "crypto")  # a misspelt segment is reported as malformed, not as forged
                 raise InvalidSignatureError("Signature verification failed.")
         else:
-            b64url_decode(signature, "crypto")  # unverified, but still only in its canonical spelling
-        claims = json_object(payload, "payload")
+            b64url_check(signature, "crypto")  # unverified, but still only in its canonical spelling
+        claims = json_object(b64url_decode_checked(payload), "payload")
         validate_claims(
             claims,
             options=opts,
@@ -181,9 +208,7 @@ class JWT:
 
     def get_unverified_header(self, token: str | bytes) -> dict[str, Any]:
         """The header, parsed as strictly as ``decode`` does but without any verification."""
-        import copy  # only here: get_unverified_header is off the hot path, copy is not free to import
-
-        return copy.deepcopy(dict(self._split_checked(token)[0]))  # the parsed header is shared through the cache
+        return json_object(self._split_checked(token)[0], "header")
 
     def get_unverified_claims(self, token: str | bytes) -> dict[str, Any]:
         """The claims, parsed as strictly as ``decode`` does but without any verification."""
@@ -208,14 +233,16 @@ _HEADERS_MAX = 32
 
 
 def _parse_header(segment: bytes) -> Mapping[str, Any]:
-    """Headers repeat across tokens (same alg/typ/kid), so their parse is memoised; treat the result as read-only.
+    """The header's members as decode reads them (``json_header``: nested objects stay tuples of pairs).
+
+    Headers repeat across tokens (same alg/typ/kid), so their parse is memoised; treat the result as read-only.
 
     Only successful parses are stored, and the cache is bounded (cleared when full: attacker-chosen headers can
     evict, never grow it).
     """
     header = _HEADERS.get(segment)
     if header is None:
-        header = json_object(b64url_decode(segment, "header"), "header")
+        header = json_header(b64url_decode(segment, "header"))
         if len(_HEADERS) >= _HEADERS_MAX:
             _HEADERS.clear()
         _HEADERS[segment] = header

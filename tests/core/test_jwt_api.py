@@ -153,9 +153,45 @@ def test_token_cap_applies_before_decoding() -> None:
         small.decode(token, KEY)
     with pytest.raises(TokenTooLargeError):
         small.decode(token.encode(), KEY)
-    assert jwt.DEFAULT_MAX_TOKEN_BYTES == 16 * 1024
+    assert jwt.DEFAULT_MAX_TOKEN_BYTES == 8 * 1024
     with pytest.raises(TokenTooLargeError):
-        jwt.decode("a" * (16 * 1024 + 1), KEY)
+        jwt.decode("a" * (8 * 1024 + 1), KEY)
+
+
+def test_header_cap_applies_before_the_header_is_decoded() -> None:
+    """An encoded header over max_header_bytes (default 512) is refused with TokenTooLargeError before any base64
+    or JSON work, whatever the rest of the token; at the cap it is parsed as usual; the cap is configurable."""
+    header = {"alg": "HS256", "typ": "JWT", "kid": "k" * 300}
+    token = codec.encode({"sub": "1"}, KEY, headers=header)
+    assert len(token.split(".")[0]) <= jwt.DEFAULT_MAX_HEADER_BYTES == 512
+    assert codec.decode(token, KEY) == {"sub": "1"}
+    oversized = codec.encode({"sub": "1"}, KEY, headers={**header, "kid": "k" * 400})
+    with pytest.raises(TokenTooLargeError, match="header"):
+        codec.decode(oversized, KEY)
+    with pytest.raises(TokenTooLargeError, match="header"):
+        codec.decode("!" * 513 + ".e30.AAAA", KEY)  # not even base64: refused on its length alone
+    assert JWT(max_header_bytes=1024, clock=lambda: NOW).decode(oversized, KEY) == {"sub": "1"}
+    with pytest.raises(ValueError, match="max_header_bytes"):
+        JWT(max_header_bytes=0)
+
+
+def test_segment_count_is_checked_without_splitting() -> None:
+    """A token of thousands of dots is refused as malformed, naming how many segments it has."""
+    with pytest.raises(MalformedTokenError, match="3 segments, not 5001"):
+        jwt.decode("." * 5000, KEY)
+    with pytest.raises(MalformedTokenError, match="not 2"):
+        jwt.decode("e30.e30", KEY)
+
+
+def test_a_forged_payload_is_never_decoded() -> None:
+    """Before the signature matches, the payload's spelling is checked but its base64 and JSON are not decoded: a
+    payload that is canonical base64url of invalid JSON is reported as a bad signature, not as malformed JSON."""
+    header = codec.encode({}, KEY).split(".")[0]
+    not_json = "bm90IGpzb24"  # base64url of b"not json"
+    with pytest.raises(InvalidSignatureError):
+        jwt.decode(f"{header}.{not_json}.{'A' * 43}", KEY)
+    with pytest.raises(MalformedTokenError, match="payload encoding"):
+        jwt.decode(f"{header}.{not_json}=.{'A' * 43}", KEY)
 
 
 def test_strict_key_length_refuses_short_keys() -> None:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.jwt._codec import b64url_decode, b64url_encode, json_bytes, json_object
+from core.jwt._codec import b64url_check, b64url_decode, b64url_decode_checked, b64url_encode, json_bytes, json_object
 from core.jwt.exceptions import InvalidClaimTypeError, MalformedTokenError
 
 
@@ -45,7 +45,6 @@ def test_non_canonical_segments_are_rejected(segment: bytes) -> None:
         b'{"a": Infinity}',
         b'{"a": -Infinity}',
         b'{"a": 1, "a": 2}',
-        b'{"a": {"b": 1, "b": 1}}',
         b"[1, 2]",
         b'"str"',
         b"null",
@@ -115,11 +114,84 @@ def test_objects_parse_like_json_loads_unless_a_name_repeats(members: list[tuple
     [
         b'{"a":1,"a":2}',  # flat: colons (2) outnumber the dict's names (1)
         b'{"a":"x:y","a":1}',  # a colon inside a string as well
-        b'{"a":1,"b":{"c":2},"a":3}',  # nested: the strict parse
+        b'{"a":1,"b":{"c":2},"a":3}',  # nested objects: top-level members counted past the nested ones
+        b'{"a":[{"x":1,"y":2}],"b":{"c":{"d":[1,{"e":2}]}},"a":3}',  # deeper nesting, arrays of objects
+        b'{"a":"{\\"a\\":1}","a":1}',  # braces and colons in a string, with escapes
         b'{"a":1,"a":2}  ',  # trailing whitespace
     ],
 )
 def test_duplicate_names_are_refused_on_every_parse_path(text: bytes) -> None:
-    """The counted fast path and the strict parse both refuse a repeated member name."""
+    """Flat or nested, a repeated top-level member name is refused whatever the rest of the object holds."""
     with pytest.raises(MalformedTokenError, match="duplicate"):
         json_object(text, "payload")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"a": {"b": 1, "b": 2}}',
+        b'{"a": [{"b": 1, "b": 2}], "c": {"d": {"e": 1, "e": 1}}}',
+    ],
+)
+def test_nested_duplicates_are_left_to_json(text: bytes) -> None:
+    """RFC 7515 §4 and RFC 7519 §4 require unique header parameter and claim names: the top level only. A repeat
+    inside a nested value parses as json.loads does (the last one wins), as in python-jose."""
+    assert json_object(text, "payload") == json.loads(text)
+
+
+_json_leaves = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+                         st.text(st.sampled_from('a:{}[]",\\ é'), max_size=5))
+_json_trees = st.recursive(_json_leaves, lambda c: st.lists(c, max_size=3) | st.dictionaries(_names, c, max_size=3),
+                           max_leaves=10)
+
+
+@given(members=st.lists(st.tuples(_names, _json_trees), max_size=5), spaced=st.booleans())
+def test_any_object_parses_like_json_loads_unless_a_top_level_name_repeats(
+    members: list[tuple[str, object]], spaced: bool
+) -> None:
+    """Whatever is nested inside (objects, arrays, strings full of brackets, colons and escapes, floats): an object
+    parses to json.loads' result exactly when its top-level names are unique, and is refused otherwise."""
+    separator = ", " if spaced else ","
+    text = "{" + separator.join(f"{json.dumps(name)}:{json.dumps(value)}" for name, value in members) + "}"
+    names = [name for name, _ in members]
+    if len(set(names)) == len(names):
+        assert json_object(text.encode(), "payload") == json.loads(text)
+    else:
+        with pytest.raises(MalformedTokenError, match="duplicate"):
+            json_object(text.encode(), "payload")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"a": [1e999]}',
+        b'{"a": {"b": -1e999}}',
+        b'{"a": [1' + b"0" * 400 + b"]}",
+        b'{"a": [true, false, null, 2E+999]}',
+    ],
+)
+def test_overflowing_numbers_are_found_anywhere(text: bytes) -> None:
+    """An overflowing number nested in arrays or objects, or written with 309+ digits, is still out of range."""
+    with pytest.raises(InvalidClaimTypeError, match="out of range"):
+        json_object(text, "payload")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"a": [1e308, -1e308, 1' + b"0" * 300 + b"]}",
+        b'{"a": [true, false, null], "e": "1e999"}',
+        b'{"a": {"b": 1.5e-999}}',
+    ],
+)
+def test_large_but_finite_numbers_and_lookalikes_parse(text: bytes) -> None:
+    """Numbers up to the float maximum, underflows, and "1e999" inside a string are not out of range."""
+    assert json_object(text, "payload") == json.loads(text)
+
+
+@given(st.binary(max_size=64))
+def test_any_segment_that_passes_the_spelling_check_decodes(data: bytes) -> None:
+    """b64url_check and b64url_decode_checked together: whatever the check lets through decodes without error."""
+    segment = b64url_encode(data)
+    b64url_check(segment, "x")
+    assert b64url_decode_checked(segment) == data
