@@ -1,9 +1,10 @@
 """``/auth``: login (OAuth2 password form, username = email), the current user, changing one's own password.
 
-Login order: throttle hit first (before any hashing, so a flood costs one UPSERT each), then the user lookup,
-then verification in a worker thread (inline on Pyodide). Unknown users are verified against a dummy hash of the
-policy's cost, so response time does not reveal which emails have accounts. A correct password on an outdated hash
-(bcrypt, Django, fewer rounds) stores the policy hash in the same request.
+Login order: the three throttle hits first (per client + account, per client, per account: api/throttle.py), before
+any hashing, so a flood costs a few UPSERTs each; then the user lookup, then verification in the bounded hashing
+queue (a worker thread; 503 with Retry-After when it is full; inline on Pyodide). Unknown users are verified
+against a dummy hash of the policy's cost, so response time does not reveal which emails have accounts. A correct
+password on an outdated hash (bcrypt, Django, fewer rounds) stores the policy hash in the same request.
 """
 
 # Annotations are evaluated here, not postponed: FastAPI reads them at app build (api/routers/_table.py).
@@ -17,7 +18,6 @@ from api.deps import DB, USER_BY_EMAIL, Context, CurrentUser, client_id, issue_t
 from api.errors import ApiError, unauthorized
 from api.routers._table import RouteTable
 from api.schemas import ERROR_RESPONSE, PasswordChange, Token, User
-from api.throttle import LOGIN_LIMIT
 
 router = RouteTable(prefix="/auth", tags=["auth"])
 _DUMMY: dict[int, str] = {}  # rounds -> a hash nobody's password matches, built on first need (not at import)
@@ -74,13 +74,15 @@ def _normalised(username: str) -> str:
 
 @router.post("/login", response_model=Token, responses=_ERRORS, openapi_extra=_LOGIN_BODY)
 async def login(request: Request, context: Context, db: DB) -> Any:
-    """Exchange email + password for a bearer token; 429 with Retry-After after repeated failures."""
+    """Exchange email + password for a bearer token; 429 with Retry-After after repeated failures (per address and
+    account, per address, per account), 503 with Retry-After while too many password checks are queued."""
     username, password = await _read_form(request)
     email, client = _normalised(username), client_id(request)
-    key = f"login:{client}:{email}"
-    verdict = await context.limiter.hit(db, key, LOGIN_LIMIT)
-    if not verdict.allowed:
-        context.events.emit("throttled", scope="login", client=client, email=email, hits=verdict.hits)
+    attempt = await context.limiter.login(db, client, email)
+    if attempt.refusal is not None:
+        verdict = attempt.refusal.verdict
+        context.events.emit("throttled", scope="login", limit=attempt.refusal.scope, client=client, email=email,
+                            hits=verdict.hits)
         raise ApiError(429, "too_many_attempts", "too many login attempts; try again later",
                        {"Retry-After": str(verdict.retry_after)})
     row = await db.fetch_one(USER_BY_EMAIL, (email,))
@@ -112,7 +114,7 @@ async def login(request: Request, context: Context, db: DB) -> Any:
                          (new_hash, row["id"], row["hashed_password"]))
         context.events.emit("hash_upgraded", user_id=int(row["id"]), client=client)
         stored_hash = new_hash
-    await context.limiter.clear(db, key)
+    await context.limiter.login_succeeded(db, attempt)
     token, lifetime = issue_token(context, int(row["id"]), stored_hash)
     context.events.emit("login_succeeded", user_id=int(row["id"]), client=client, email=email)
     return {"access_token": token, "token_type": "bearer", "expires_in": lifetime}
