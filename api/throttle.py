@@ -153,7 +153,7 @@ def account_key(email: str) -> str:
 class LoginAttempt:
     """One login's three counters, hit before any hashing (:meth:`RateLimiter.login`) and settled after."""
 
-    __slots__ = ("account", "client", "client_verdict", "pair", "refusal")
+    __slots__ = ("account", "client", "client_verdict", "pair", "pair_verdict", "refusal")
 
     def __init__(self, client: str, email: str) -> None:
         client, email = client_key(client), account_key(email)
@@ -161,6 +161,7 @@ class LoginAttempt:
         self.client = f"login-client:{client}"
         self.account = f"login-account:{email}"
         self.refusal: Refusal | None = None
+        self.pair_verdict: Verdict | None = None  # the allowed client+account hit, refunded when nothing was checked
         self.client_verdict: Verdict | None = None  # the allowed client hit, refunded by a success
 
 
@@ -227,6 +228,7 @@ class RateLimiter:
         if not verdict.allowed:
             attempt.refusal = Refusal("client_account", verdict)
             return attempt
+        attempt.pair_verdict = verdict
         verdict = await self.hit(db, attempt.client, LOGIN_CLIENT_LIMIT)
         if not verdict.allowed:
             attempt.refusal = Refusal("client", verdict)
@@ -243,3 +245,12 @@ class RateLimiter:
         await self.clear(db, attempt.account)
         if attempt.client_verdict is not None:
             await self.refund(db, attempt.client, attempt.client_verdict)
+
+    async def login_unchecked(self, db: Database, attempt: LoginAttempt) -> None:
+        """The password could not be checked (the hashing queue was full): give back the client+account hit, so a
+        user retrying a 503 does not lock themselves out. The client's hit stays: a few addresses flooding the
+        queue then spend their allowance and get 429s, which leave the queue to everyone else (a refund kept a
+        32-connection flood from 4 addresses on 503s for as long as it ran). The account's backoff keeps its hit
+        too: undoing it could reopen a wait a guesser caused."""
+        if attempt.pair_verdict is not None:
+            await self.refund(db, attempt.pair, attempt.pair_verdict)

@@ -72,6 +72,27 @@ def _normalised(username: str) -> str:
         return username.strip().lower()[:254]
 
 
+async def _check_password(context: Any, row: dict[str, Any] | None, password: str) -> tuple[str | None, str | None]:
+    """Why the login fails (None: it succeeds) and the upgraded hash to store, if any."""
+    from core.passwords import PasswordError
+
+    if row is None:
+        rounds = context.hasher.rounds
+        if rounds not in _DUMMY:
+            _DUMMY[rounds] = await context.hash_password("not a password: equalises timing")
+        await context.verify_and_update(password, _DUMMY[rounds])
+        return "unknown_user", None
+    try:
+        valid, new_hash = await context.verify_and_update(password, row["hashed_password"])
+    except PasswordError as exc:  # a stored hash we cannot read: the account cannot log in
+        return f"bad_hash:{exc.code}", None
+    if not valid:
+        return "wrong_password", None
+    if not row["is_active"]:
+        return "inactive_user", None
+    return None, new_hash
+
+
 @router.post("/login", response_model=Token, responses=_ERRORS, openapi_extra=_LOGIN_BODY)
 async def login(request: Request, context: Context, db: DB) -> Any:
     """Exchange email + password for a bearer token; 429 with Retry-After after repeated failures (per address and
@@ -86,24 +107,13 @@ async def login(request: Request, context: Context, db: DB) -> Any:
         raise ApiError(429, "too_many_attempts", "too many login attempts; try again later",
                        {"Retry-After": str(verdict.retry_after)})
     row = await db.fetch_one(USER_BY_EMAIL, (email,))
-    reason = None
-    from core.passwords import PasswordError
-
-    if row is None:
-        rounds = context.hasher.rounds
-        if rounds not in _DUMMY:
-            _DUMMY[rounds] = await context.hash_password("not a password: equalises timing")
-        await context.verify_and_update(password, _DUMMY[rounds])
-        reason = "unknown_user"
-    else:
-        try:
-            valid, new_hash = await context.verify_and_update(password, row["hashed_password"])
-        except PasswordError as exc:  # a stored hash we cannot read: the account cannot log in
-            valid, new_hash, reason = False, None, f"bad_hash:{exc.code}"
-        if not valid:
-            reason = reason or "wrong_password"
-        elif not row["is_active"]:
-            reason = "inactive_user"
+    try:
+        reason, new_hash = await _check_password(context, row, password)
+    except ApiError as exc:
+        if exc.code == "busy":  # the hashing queue was full (api/hashing.py): no password was checked
+            await context.limiter.login_unchecked(db, attempt)
+            context.events.emit("hashing_busy", client=client, email=email)
+        raise
     if reason is not None:
         context.events.emit("login_failed", reason=reason, client=client, email=email)
         raise unauthorized("invalid_credentials", "incorrect email or password")

@@ -14,6 +14,7 @@ from api.errors import ApiError
 from api.hashing import HashQueue
 
 pytestmark = pytest.mark.anyio
+ADMIN = "admin@example.com"  # the deployment of tests/api/conftest.py
 
 
 class Ticks:
@@ -88,15 +89,21 @@ async def test_a_cancelled_waiting_hash_gives_its_place_back() -> None:
 
 
 async def test_login_answers_503_with_retry_after_while_the_queue_is_full(app: FastAPI, session: Any) -> None:
-    """A login that finds the hashing queue full gets 503 ``busy`` with Retry-After; once it drains, 200."""
+    """A login that finds the hashing queue full gets 503 ``busy`` with Retry-After and its client+account hit back
+    (no password was checked), not its client hit; once the queue drains, 200."""
     context = app.state.leancore
     assert (await session.login()).status_code == 200  # the queue exists now, with a measured cost
     queue = context._hash_queue
     queue.max_wait_seconds = 0
     for _ in range(queue.workers):
         assert queue.admit()
-    response = await session.login()
+    response = await session.login(password="wrong")
     assert (response.status_code, response.json()["code"]) == (503, "busy")
     assert int(response.headers["retry-after"]) >= 1
+    db = await context.database()
+    counts = {r["key"]: r["hits"] for r in await db.fetch_all("SELECT key, hits FROM rate_limits")}
+    assert counts[f"login:127.0.0.1:{ADMIN}"] == 0  # given back: nothing was checked
+    assert counts["login-client:127.0.0.1"] == 1  # kept: a flooding address spends its allowance
+    assert context.events.counters["hashing_busy"] == 1
     queue.pending = 0
     assert (await session.login()).status_code == 200
