@@ -13,7 +13,9 @@ limits in this order; the first that refuses answers 429 with ``Retry-After``:
   Authentication Cheat Sheet: throttle per account); a successful login clears it.
 - **per client, any account**: 20 attempts per 5 minutes, so one address cannot spray guesses over many accounts
   (each attempt costs a full password hash); a successful login refunds its attempt, so a busy shared address (an
-  office behind one NAT) is limited on its failures only.
+  office behind one NAT) is limited on its failures only. An attempt the full hashing queue refused (503,
+  api/hashing.py) is not refunded here, only on the client + account limit: a few addresses flooding the queue
+  spend their allowance and get 429s, which leaves the queue to everyone else.
 - **per account, any address**: 10 free attempts, then exponential backoff: after the n-th attempt (n >= 10) the
   next one waits 2^(n-10) s, never more than 5 minutes. An attempt refused here is not counted and does not extend
   the wait; the streak is forgotten an hour after its last counted attempt, and a successful login clears it.
