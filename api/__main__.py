@@ -3,6 +3,10 @@
 Defaults suit a first run on a fresh machine: the embedded SQLite file ``leancore.sqlite3`` in the working
 directory (``DATABASE_URL`` to change it) and initialisation on startup (``INIT_ON_STARTUP`` defaults to true here;
 set it to false to skip). Security events go to stderr as JSON lines.
+
+Proxy headers (``X-Forwarded-For``, ``X-Forwarded-Proto``) are honoured only from the peers ``FORWARDED_ALLOW_IPS``
+names, and by default from none: uvicorn's own default trusts 127.0.0.1, so any process on the host could pose as
+any client and walk around the per-client rate limits.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     from core.settings import Settings, SettingsError
 
     try:
-        Settings.from_env()
+        settings = Settings.from_env()
     except SettingsError as exc:
         print("leancore: cannot start, the settings are invalid:", file=sys.stderr)
         for problem in exc.problems:
@@ -42,7 +46,10 @@ def main(argv: list[str] | None = None) -> int:
 
     import uvicorn
 
-    uvicorn.run("api.main:app", host=args.host, port=args.port, log_level=args.log_level)
+    trusted = settings.forwarded_allow_ips
+    # proxy_headers=False when no proxy is trusted: uvicorn then leaves the socket peer as the client untouched.
+    uvicorn.run("api.main:app", host=args.host, port=args.port, log_level=args.log_level,
+                proxy_headers=bool(trusted), forwarded_allow_ips=list(trusted))
     return 0
 
 

@@ -18,6 +18,7 @@ from api.events import SecurityEvents
 from api.throttle import RateLimiter
 
 if TYPE_CHECKING:
+    from api.hashing import HashQueue
     from core.db import Database
     from core.jwt import JWT
     from core.passwords import PasswordHasher
@@ -39,7 +40,7 @@ class AppContext:
         self._hasher: PasswordHasher | None = None
         self._jwt: JWT | None = None
         self._generated_key: str | None = None
-        self._hash_pool: Any = None  # a ThreadPoolExecutor, created on the first hash (never at build time)
+        self._hash_queue: HashQueue | None = None  # created on the first hash (never at build time)
         self.events = SecurityEvents()
         self.limiter = RateLimiter()
         self.started = time.monotonic()
@@ -130,9 +131,9 @@ class AppContext:
             self._database = db  # not ours to replace (a D1 binding, or one handed to create_app)
 
     async def close(self) -> None:
-        if self._hash_pool is not None:
-            self._hash_pool.shutdown(wait=False)
-            self._hash_pool = None
+        if self._hash_queue is not None:
+            self._hash_queue.close()
+            self._hash_queue = None
         if self._database is not None and self._owns_database:
             await self._database.close()
             self._database = None
@@ -140,7 +141,8 @@ class AppContext:
     # -- password hashing (CPU-bound) ------------------------------------------------------------------------
 
     async def run_hashing(self, fn: Any, *args: Any) -> Any:
-        """Run a hasher call off the event loop on CPython (a worker thread), inline on Pyodide (no threads).
+        """Run a hasher call off the event loop on CPython (the bounded queue of api/hashing.py: 503 with
+        Retry-After when full), inline on Pyodide (no threads).
 
         The pool has one thread fewer than the machine has cores (at least one): hashlib's PBKDF2 releases the GIL,
         so with a thread per core, 16 concurrent logins starved the event loop of CPU (health p99 73 ms on 2 cores
@@ -148,12 +150,14 @@ class AppContext:
         """
         if ON_PYODIDE:
             return fn(*args)
-        if self._hash_pool is None:
-            from concurrent.futures import ThreadPoolExecutor
+        if self._hash_queue is None:
+            from api.hashing import PRIOR_SECONDS_PER_ROUND, HashQueue  # here: never needed on Workers
 
-            workers = max(1, (os.cpu_count() or 2) - 1)
-            self._hash_pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="leancore-hash")
-        return await asyncio.get_running_loop().run_in_executor(self._hash_pool, fn, *args)
+            settings = self.settings
+            self._hash_queue = HashQueue(workers=max(1, (os.cpu_count() or 2) - 1),
+                                         max_wait_seconds=settings.hash_queue_seconds,
+                                         prior_seconds=settings.password_rounds * PRIOR_SECONDS_PER_ROUND)
+        return await self._hash_queue.run(fn, *args)
 
     async def hash_password(self, password: str) -> str:
         result: str = await self.run_hashing(self.hasher.hash, password)

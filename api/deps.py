@@ -42,10 +42,12 @@ DB = Annotated[Any, Depends(get_database)]
 
 
 def client_id(request: Request) -> str:
-    """Who is calling: the socket peer on a server; on Workers the address Cloudflare puts in cf-connecting-ip."""
+    """Who is calling: on a server the socket peer, or the address a trusted proxy forwarded (the server rewrites the
+    peer only for the proxies ``FORWARDED_ALLOW_IPS`` names: api/__main__.py); on Workers the address Cloudflare
+    puts in cf-connecting-ip. At most 64 characters either way (a forwarded value is text, not always an address)."""
     if ON_PYODIDE:
         return request.headers.get("cf-connecting-ip", "unknown")[:64]
-    return request.client.host if request.client else "unknown"
+    return request.client.host[:64] if request.client else "unknown"
 
 
 def public_user(row: dict[str, Any]) -> dict[str, Any]:

@@ -2,10 +2,12 @@
 
 Events (``event`` field): ``login_succeeded``, ``login_failed`` (``reason``: ``unknown_user``, ``wrong_password``,
 ``inactive_user``, ``bad_hash``), ``hash_upgraded``, ``token_rejected`` (``code``: the core error's code),
-``throttled`` (``scope``: ``login`` or ``init``), ``init_denied``, ``initialization_run`` (report summary),
-``password_changed``, ``user_created``, ``user_deleted``. Only identifiers go in: a client address, an email, a user
-id, a code. Never a password, a token, a hash or a secret: callers pass fields explicitly, nothing is copied from a
-request wholesale. ``/system/status`` shows the counters since process start.
+``throttled`` (``scope``: ``login`` or ``init``; ``limit``: the one that refused, ``client_account``, ``client``,
+``account`` or ``global``: api/throttle.py), ``hashing_busy`` (a login answered 503: the hashing queue was full),
+``init_denied``, ``initialization_run`` (report summary), ``password_changed``, ``user_created``, ``user_deleted``.
+Only identifiers go in: a client address, an email, a user id, a code. Never a password, a token, a hash or a
+secret: callers pass fields explicitly, nothing is copied from a request wholesale. ``/system/status`` shows the
+counters since process start.
 """
 
 from __future__ import annotations

@@ -22,6 +22,11 @@ variable                    field                  default / rule
 ``TOKEN_ISSUER``            ``token_issuer``       none (``iss`` not set or checked)
 ``TOKEN_AUDIENCE``          ``token_audience``     none (``aud`` not set or checked)
 ``PASSWORD_ROUNDS``         ``password_rounds``    ``600000`` (OWASP 2023 for PBKDF2-HMAC-SHA256); >= 1
+``FORWARDED_ALLOW_IPS``     ``forwarded_allow_ips`` none (trust no proxy); comma-separated IP addresses
+                                                   and CIDR networks, or ``*``: the peers whose
+                                                   ``X-Forwarded-For`` / ``X-Forwarded-Proto`` count
+``HASH_QUEUE_SECONDS``      ``hash_queue_seconds`` ``10``; password hashes may queue for at most this
+                                                   much estimated work, then 503 (0 to 3600)
 =========================== ====================== =====================================================
 
 Empty values count as unset. Secrets are kept out of ``repr``.
@@ -47,10 +52,15 @@ MIN_SECRET_BYTES = 32
 # OWASP Password Storage Cheat Sheet (2023): PBKDF2-HMAC-SHA256 with at least 600,000 iterations.
 DEFAULT_PASSWORD_ROUNDS = 600_000
 DEFAULT_ACCESS_TOKEN_MINUTES = 30
+# Sixteen simultaneous logins at 600,000 rounds take ~5 s on one hashing thread (0.29-0.38 s a hash, CPython 3.11,
+# a loaded 2-core machine): a burst that size must still queue, a flood of hundreds must not.
+DEFAULT_HASH_QUEUE_SECONDS = 10.0
+MAX_HASH_QUEUE_SECONDS = 3600.0
 # Every variable from_env reads (the table above): what a Workers env adapter exposes (core/workers_env.py).
 VARIABLES = (
     "ENVIRONMENT", "DATABASE_URL", "SECRET_KEY", "ADMIN_EMAIL", "SUPER_ADMIN_PASSWORD", "INIT_SECRET",
     "INIT_ON_STARTUP", "ACCESS_TOKEN_EXPIRE_MINUTES", "TOKEN_ISSUER", "TOKEN_AUDIENCE", "PASSWORD_ROUNDS",
+    "FORWARDED_ALLOW_IPS", "HASH_QUEUE_SECONDS",
 )
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -85,6 +95,8 @@ class Settings:
     token_issuer: str | None = None
     token_audience: str | None = None
     password_rounds: int = DEFAULT_PASSWORD_ROUNDS
+    forwarded_allow_ips: tuple[str, ...] = ()
+    hash_queue_seconds: float = DEFAULT_HASH_QUEUE_SECONDS
 
     def __init__(  # one parameter per field, in field order, as the generated __init__ had
         self,
@@ -99,6 +111,8 @@ class Settings:
         token_issuer: str | None = None,
         token_audience: str | None = None,
         password_rounds: int = DEFAULT_PASSWORD_ROUNDS,
+        forwarded_allow_ips: tuple[str, ...] = (),
+        hash_queue_seconds: float = DEFAULT_HASH_QUEUE_SECONDS,
     ) -> None:
         setter = object.__setattr__  # frozen: the guard __setattr__ refuses every assignment
         setter(self, "environment", environment)
@@ -112,18 +126,21 @@ class Settings:
         setter(self, "token_issuer", token_issuer)
         setter(self, "token_audience", token_audience)
         setter(self, "password_rounds", password_rounds)
+        setter(self, "forwarded_allow_ips", forwarded_allow_ips)
+        setter(self, "hash_queue_seconds", hash_queue_seconds)
 
     def _values(self) -> tuple[object, ...]:
         return (self.environment, self.database_url, self.secret_key, self.admin_email, self.super_admin_password,
                 self.init_secret, self.init_on_startup, self.access_token_minutes, self.token_issuer,
-                self.token_audience, self.password_rounds)
+                self.token_audience, self.password_rounds, self.forwarded_allow_ips, self.hash_queue_seconds)
 
     def __repr__(self) -> str:
         # Secrets (secret_key, super_admin_password, init_secret) are left out, as field(repr=False) did.
         return (f"{type(self).__qualname__}(environment={self.environment!r}, database_url={self.database_url!r}, "
                 f"admin_email={self.admin_email!r}, init_on_startup={self.init_on_startup!r}, "
                 f"access_token_minutes={self.access_token_minutes!r}, token_issuer={self.token_issuer!r}, "
-                f"token_audience={self.token_audience!r}, password_rounds={self.password_rounds!r})")
+                f"token_audience={self.token_audience!r}, password_rounds={self.password_rounds!r}, "
+                f"forwarded_allow_ips={self.forwarded_allow_ips!r}, hash_queue_seconds={self.hash_queue_seconds!r})")
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -199,6 +216,8 @@ class Settings:
             token_issuer=get("TOKEN_ISSUER"),
             token_audience=get("TOKEN_AUDIENCE"),
             password_rounds=parse("PASSWORD_ROUNDS", _positive_int, DEFAULT_PASSWORD_ROUNDS),
+            forwarded_allow_ips=parse("FORWARDED_ALLOW_IPS", _trusted_proxies, ()),
+            hash_queue_seconds=parse("HASH_QUEUE_SECONDS", _queue_seconds, DEFAULT_HASH_QUEUE_SECONDS),
         )
         if problems:
             raise SettingsError(problems)
@@ -235,3 +254,31 @@ def _email(raw: str) -> str:
         return validate_email(raw).normalized
     except EmailNotValidError as exc:
         raise ValueError(f"not a valid email address ({exc})") from None
+
+
+def _trusted_proxies(raw: str) -> tuple[str, ...]:
+    """``*`` alone, or IP addresses and CIDR networks (host bits zero), normalised; empty items are skipped."""
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    if items == ["*"]:
+        return ("*",)
+    # Imported here: ipaddress is ~80 kB of source, compiled at every Workers start if imported at module level.
+    import ipaddress
+
+    trusted = []
+    for item in items:
+        try:
+            trusted.append(str(ipaddress.ip_network(item) if "/" in item else ipaddress.ip_address(item)))
+        except ValueError:
+            raise ValueError(f"{item!r} is not an IP address or network (use '*' alone to trust every peer)") from None
+    return tuple(trusted)
+
+
+def _queue_seconds(raw: str) -> float:
+    # Plain decimals only ("nan", "inf" and "1e3" are not a number of seconds anyone means).
+    whole, _, fraction = raw.partition(".")
+    if not (raw.isascii() and whole.isdigit() and (fraction == "" or fraction.isdigit()) and len(raw) <= 12):
+        raise ValueError(f"must be a number of seconds, got {raw!r}")
+    value = float(raw)
+    if value > MAX_HASH_QUEUE_SECONDS:
+        raise ValueError(f"must be at most {MAX_HASH_QUEUE_SECONDS:g}, got {raw!r}")
+    return value

@@ -1,9 +1,10 @@
 """``/auth``: login (OAuth2 password form, username = email), the current user, changing one's own password.
 
-Login order: throttle hit first (before any hashing, so a flood costs one UPSERT each), then the user lookup,
-then verification in a worker thread (inline on Pyodide). Unknown users are verified against a dummy hash of the
-policy's cost, so response time does not reveal which emails have accounts. A correct password on an outdated hash
-(bcrypt, Django, fewer rounds) stores the policy hash in the same request.
+Login order: the three throttle hits first (per client + account, per client, per account: api/throttle.py), before
+any hashing, so a flood costs a few UPSERTs each; then the user lookup, then verification in the bounded hashing
+queue (a worker thread; 503 with Retry-After when it is full; inline on Pyodide). Unknown users are verified
+against a dummy hash of the policy's cost, so response time does not reveal which emails have accounts. A correct
+password on an outdated hash (bcrypt, Django, fewer rounds) stores the policy hash in the same request.
 """
 
 # Annotations are evaluated here, not postponed: FastAPI reads them at app build (api/routers/_table.py).
@@ -17,7 +18,6 @@ from api.deps import DB, USER_BY_EMAIL, Context, CurrentUser, client_id, issue_t
 from api.errors import ApiError, unauthorized
 from api.routers._table import RouteTable
 from api.schemas import ERROR_RESPONSE, PasswordChange, Token, User
-from api.throttle import LOGIN_LIMIT
 
 router = RouteTable(prefix="/auth", tags=["auth"])
 _DUMMY: dict[int, str] = {}  # rounds -> a hash nobody's password matches, built on first need (not at import)
@@ -72,19 +72,8 @@ def _normalised(username: str) -> str:
         return username.strip().lower()[:254]
 
 
-@router.post("/login", response_model=Token, responses=_ERRORS, openapi_extra=_LOGIN_BODY)
-async def login(request: Request, context: Context, db: DB) -> Any:
-    """Exchange email + password for a bearer token; 429 with Retry-After after repeated failures."""
-    username, password = await _read_form(request)
-    email, client = _normalised(username), client_id(request)
-    key = f"login:{client}:{email}"
-    verdict = await context.limiter.hit(db, key, LOGIN_LIMIT)
-    if not verdict.allowed:
-        context.events.emit("throttled", scope="login", client=client, email=email, hits=verdict.hits)
-        raise ApiError(429, "too_many_attempts", "too many login attempts; try again later",
-                       {"Retry-After": str(verdict.retry_after)})
-    row = await db.fetch_one(USER_BY_EMAIL, (email,))
-    reason = None
+async def _check_password(context: Any, row: dict[str, Any] | None, password: str) -> tuple[str | None, str | None]:
+    """Why the login fails (None: it succeeds) and the upgraded hash to store, if any."""
     from core.passwords import PasswordError
 
     if row is None:
@@ -92,16 +81,39 @@ async def login(request: Request, context: Context, db: DB) -> Any:
         if rounds not in _DUMMY:
             _DUMMY[rounds] = await context.hash_password("not a password: equalises timing")
         await context.verify_and_update(password, _DUMMY[rounds])
-        reason = "unknown_user"
-    else:
-        try:
-            valid, new_hash = await context.verify_and_update(password, row["hashed_password"])
-        except PasswordError as exc:  # a stored hash we cannot read: the account cannot log in
-            valid, new_hash, reason = False, None, f"bad_hash:{exc.code}"
-        if not valid:
-            reason = reason or "wrong_password"
-        elif not row["is_active"]:
-            reason = "inactive_user"
+        return "unknown_user", None
+    try:
+        valid, new_hash = await context.verify_and_update(password, row["hashed_password"])
+    except PasswordError as exc:  # a stored hash we cannot read: the account cannot log in
+        return f"bad_hash:{exc.code}", None
+    if not valid:
+        return "wrong_password", None
+    if not row["is_active"]:
+        return "inactive_user", None
+    return None, new_hash
+
+
+@router.post("/login", response_model=Token, responses=_ERRORS, openapi_extra=_LOGIN_BODY)
+async def login(request: Request, context: Context, db: DB) -> Any:
+    """Exchange email + password for a bearer token; 429 with Retry-After after repeated failures (per address and
+    account, per address, per account), 503 with Retry-After while too many password checks are queued."""
+    username, password = await _read_form(request)
+    email, client = _normalised(username), client_id(request)
+    attempt = await context.limiter.login(db, client, email)
+    if attempt.refusal is not None:
+        verdict = attempt.refusal.verdict
+        context.events.emit("throttled", scope="login", limit=attempt.refusal.scope, client=client, email=email,
+                            hits=verdict.hits)
+        raise ApiError(429, "too_many_attempts", "too many login attempts; try again later",
+                       {"Retry-After": str(verdict.retry_after)})
+    row = await db.fetch_one(USER_BY_EMAIL, (email,))
+    try:
+        reason, new_hash = await _check_password(context, row, password)
+    except ApiError as exc:
+        if exc.code == "busy":  # the hashing queue was full (api/hashing.py): no password was checked
+            await context.limiter.login_unchecked(db, attempt)
+            context.events.emit("hashing_busy", client=client, email=email)
+        raise
     if reason is not None:
         context.events.emit("login_failed", reason=reason, client=client, email=email)
         raise unauthorized("invalid_credentials", "incorrect email or password")
@@ -112,7 +124,7 @@ async def login(request: Request, context: Context, db: DB) -> Any:
                          (new_hash, row["id"], row["hashed_password"]))
         context.events.emit("hash_upgraded", user_id=int(row["id"]), client=client)
         stored_hash = new_hash
-    await context.limiter.clear(db, key)
+    await context.limiter.login_succeeded(db, attempt)
     token, lifetime = issue_token(context, int(row["id"]), stored_hash)
     context.events.emit("login_succeeded", user_id=int(row["id"]), client=client, email=email)
     return {"access_token": token, "token_type": "bearer", "expires_in": lifetime}

@@ -2,7 +2,8 @@
 
 ``initialize-database`` accepts either credential: ``X-Init-Secret`` equal to ``INIT_SECRET`` (compared in constant
 time; with ``INIT_SECRET`` unset any secret is wrong) or a super admin's bearer token. No credential: 401; a
-wrong one: 403. Every call counts against the per-client rate limit first, so the secret cannot be guessed fast.
+wrong one: 403. Every call counts against the per-client and the global rate limits first (api/throttle.py), so
+the secret cannot be guessed fast and rotating addresses cannot run initialisation without bound.
 Before migration 0002 exists there is no rate-limit table; the limit then cannot apply (the call that creates it
 is the one being made), which the log records.
 """
@@ -21,7 +22,7 @@ from api.deps import DB, Context, SuperAdmin, bearer_scheme, client_id, user_fro
 from api.errors import ApiError, forbidden, unauthorized
 from api.routers._table import RouteTable
 from api.schemas import ERROR_RESPONSE, Health, InitializationReport, Status
-from api.throttle import INIT_LIMIT
+from api.throttle import INIT_GLOBAL_LIMIT, INIT_LIMIT, client_key
 
 router = RouteTable(prefix="/system", tags=["system"])
 
@@ -104,16 +105,17 @@ async def initialize_database(
 
     client = client_id(request)
     try:
-        verdict = await context.limiter.hit(db, f"init:{client}", INIT_LIMIT)
+        refusal = await context.limiter.first_refusal(
+            db, [("client", f"init:{client_key(client)}", INIT_LIMIT), ("global", "init-global", INIT_GLOBAL_LIMIT)])
     except DatabaseUnavailableError:
         raise
     except DatabaseError:
         context.events.emit("rate_limit_unavailable", scope="init", client=client)
-        verdict = None
-    if verdict is not None and not verdict.allowed:
-        context.events.emit("throttled", scope="init", client=client, hits=verdict.hits)
+        refusal = None
+    if refusal is not None:
+        context.events.emit("throttled", scope="init", limit=refusal.scope, client=client, hits=refusal.verdict.hits)
         raise ApiError(429, "rate_limited", "too many initialisation requests; try again later",
-                       {"Retry-After": str(verdict.retry_after)})
+                       {"Retry-After": str(refusal.verdict.retry_after)})
     settings = context.settings
     if x_init_secret is not None:
         expected = settings.init_secret

@@ -1,7 +1,9 @@
-"""Real server processes: ``python -m api`` driven over HTTP, and two uvicorn processes sharing one throttle."""
+"""Real server processes: ``python -m api`` driven over HTTP (its proxy trust, its rate limits, its bounded hashing
+queue), and two uvicorn processes sharing one throttle."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -13,6 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from api.throttle import INIT_GLOBAL_LIMIT, INIT_LIMIT, LOGIN_ACCOUNT_BACKOFF, LOGIN_CLIENT_LIMIT, LOGIN_LIMIT
 
 ADMIN, PASSWORD, INIT_SECRET = "admin@example.com", "correct horse battery", "i" * 40
 
@@ -105,3 +109,84 @@ def test_two_server_processes_share_the_login_throttle(pg_url: str, tmp_path: Pa
         assert codes == [401] * 5 + [429] * 3
         assert httpx.post(f"{second}/auth/login", data={"username": ADMIN, "password": PASSWORD},
                           timeout=10).status_code == 429  # the right password waits out the window too
+
+
+def failed_login(http: httpx.Client, email: str = ADMIN, forwarded: str | None = None) -> int:
+    """The status of a wrong-password login for ``email``, sent with ``X-Forwarded-For: forwarded`` if given."""
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    return http.post("/auth/login", data={"username": email, "password": "wrong"}, headers=headers).status_code
+
+
+def wrong_init(http: httpx.Client, forwarded: str) -> int:
+    """The status of an init call with a wrong secret, sent with ``X-Forwarded-For: forwarded``."""
+    return http.post("/system/initialize-database",
+                     headers={"X-Init-Secret": "wrong", "X-Forwarded-For": forwarded}).status_code
+
+
+@pytest.mark.subprocess
+def test_rotating_x_forwarded_for_from_an_untrusted_peer_is_still_throttled(tmp_path: Path) -> None:
+    """`python -m api` trusts no proxy by default: a new X-Forwarded-For on every try from the same host changes
+    nothing, so login and init are throttled on the peer's address as if the header were absent."""
+    env = _env(f"sqlite:///{tmp_path / 'xff.sqlite3'}")
+    with server(["-m", "api"], env, tmp_path) as base, httpx.Client(base_url=base, timeout=10) as http:
+        logins = [failed_login(http, forwarded=f"203.0.113.{i}") for i in range(LOGIN_LIMIT.attempts + 1)]
+        inits = [wrong_init(http, f"198.51.100.{i}") for i in range(INIT_LIMIT.attempts + 1)]
+    assert logins == [401] * LOGIN_LIMIT.attempts + [429]
+    assert inits == [403] * INIT_LIMIT.attempts + [429]
+
+
+@pytest.mark.subprocess
+def test_rotating_emails_from_one_client_get_429(tmp_path: Path) -> None:
+    """One client trying a new email on every login gets 429 once its per-client allowance is spent."""
+    env = _env(f"sqlite:///{tmp_path / 'spray.sqlite3'}")
+    with server(["-m", "api"], env, tmp_path) as base, httpx.Client(base_url=base, timeout=10) as http:
+        codes = [failed_login(http, f"user{i}@example.com") for i in range(LOGIN_CLIENT_LIMIT.attempts + 1)]
+    assert codes == [401] * LOGIN_CLIENT_LIMIT.attempts + [429]
+
+
+@pytest.mark.subprocess
+def test_with_forwarded_allow_ips_the_forwarded_address_is_keyed(tmp_path: Path) -> None:
+    """FORWARDED_ALLOW_IPS=127.0.0.1: the address the proxy forwards is the client (its own counters, the
+    right-most untrusted hop of a chain), while the per-account backoff and init's global limit still stop a
+    guesser who rotates forwarded addresses."""
+    env = {**_env(f"sqlite:///{tmp_path / 'proxy.sqlite3'}"), "FORWARDED_ALLOW_IPS": "127.0.0.1"}
+    guesser = "203.0.113.7"
+    with server(["-m", "api"], env, tmp_path) as base, httpx.Client(base_url=base, timeout=10) as http:
+        first = [failed_login(http, forwarded=guesser) for _ in range(LOGIN_LIMIT.attempts + 1)]
+        other = failed_login(http, forwarded="203.0.113.8")
+        chained = failed_login(http, forwarded=f"192.0.2.1, {guesser}")  # a spoofed hop before the proxy's
+        counted = LOGIN_LIMIT.attempts + 1  # attempts on the account so far that passed the per-client limits
+        rotating = [failed_login(http, forwarded=f"198.51.100.{i}") for i in range(LOGIN_ACCOUNT_BACKOFF.free)]
+        inits = [wrong_init(http, f"192.0.2.{i}") for i in range(INIT_GLOBAL_LIMIT.attempts + 1)]
+    assert first == [401] * LOGIN_LIMIT.attempts + [429]
+    assert (other, chained) == (401, 429)
+    free_left = LOGIN_ACCOUNT_BACKOFF.free - counted
+    assert rotating[:free_left] == [401] * free_left
+    # The first wait is one second, counted in whole seconds: the next try may fall just past it, the one after
+    # that then waits two.
+    assert 429 in rotating[free_left:free_left + 2]
+    assert inits == [403] * INIT_GLOBAL_LIMIT.attempts + [429]
+
+
+@pytest.mark.subprocess
+def test_a_full_hashing_queue_answers_503_with_retry_after(tmp_path: Path) -> None:
+    """With HASH_QUEUE_SECONDS=0 and 600,000-round hashes, the logins of a simultaneous burst that find every
+    hashing thread busy get 503 ``busy`` with Retry-After at once; the others are checked (401)."""
+    env = {**_env(f"sqlite:///{tmp_path / 'queue.sqlite3'}"), "PASSWORD_ROUNDS": "600000",
+           "HASH_QUEUE_SECONDS": "0", "FORWARDED_ALLOW_IPS": "127.0.0.1"}
+    burst = 2 * (os.cpu_count() or 1) + 2  # more than the pool's threads (one fewer than the cores)
+
+    async def logins(base: str) -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+            return await asyncio.gather(*(
+                http.post("/auth/login", data={"username": f"user{i}@example.com", "password": "wrong"},
+                          headers={"X-Forwarded-For": f"203.0.113.{i}"})  # distinct clients and accounts
+                for i in range(burst)))
+
+    with server(["-m", "api"], env, tmp_path) as base:
+        responses = asyncio.run(logins(base))
+    codes = [r.status_code for r in responses]
+    assert set(codes) == {401, 503}, codes
+    for busy in (r for r in responses if r.status_code == 503):
+        assert busy.json()["code"] == "busy"
+        assert int(busy.headers["retry-after"]) >= 1

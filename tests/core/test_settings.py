@@ -23,6 +23,8 @@ def test_defaults_describe_an_embedded_development_setup() -> None:
     assert settings.init_on_startup is False
     assert settings.access_token_minutes == 30
     assert (settings.token_issuer, settings.token_audience, settings.init_secret) == (None, None, None)
+    assert settings.forwarded_allow_ips == ()  # no proxy is trusted unless named
+    assert settings.hash_queue_seconds == 10.0
 
 
 def test_every_variable_is_read_and_typed() -> None:
@@ -31,12 +33,14 @@ def test_every_variable_is_read_and_typed() -> None:
         "ENVIRONMENT": "Production", "DATABASE_URL": "postgresql://u@h/db", "SECRET_KEY": STRONG,
         "ADMIN_EMAIL": "  Boss@Example.COM ", "SUPER_ADMIN_PASSWORD": "pw", "INIT_SECRET": "i" * 40,
         "INIT_ON_STARTUP": "yes", "ACCESS_TOKEN_EXPIRE_MINUTES": "15", "TOKEN_ISSUER": "leancore",
-        "TOKEN_AUDIENCE": "web", "PASSWORD_ROUNDS": "100000",
+        "TOKEN_AUDIENCE": "web", "PASSWORD_ROUNDS": "100000", "FORWARDED_ALLOW_IPS": "10.0.0.1",
+        "HASH_QUEUE_SECONDS": "2.5",
     })
     assert settings == Settings(
         environment="production", database_url="postgresql://u@h/db", secret_key=STRONG,
         admin_email="Boss@example.com", super_admin_password="pw", init_secret="i" * 40, init_on_startup=True,
         access_token_minutes=15, token_issuer="leancore", token_audience="web", password_rounds=100_000,
+        forwarded_allow_ips=("10.0.0.1",), hash_queue_seconds=2.5,
     )
     assert settings.is_production
 
@@ -151,7 +155,7 @@ def test_settings_behave_as_a_frozen_dataclass_value() -> None:
     """Settings compare and hash by value, build positionally in field order, and work with dataclasses helpers."""
     names = [f.name for f in dataclasses.fields(Settings)]
     assert names[:3] == ["environment", "database_url", "secret_key"]
-    assert len(names) == 11
+    assert len(names) == 13
     first = Settings(database_url="sqlite:///x.db", secret_key="k" * 40)
     assert first == Settings("development", "sqlite:///x.db", "k" * 40)
     assert hash(first) == hash(Settings(database_url="sqlite:///x.db", secret_key="k" * 40))
@@ -163,6 +167,39 @@ def test_settings_behave_as_a_frozen_dataclass_value() -> None:
     assert repr(Settings()) == (
         "Settings(environment='development', database_url='sqlite:///leancore.sqlite3', admin_email=None, "
         "init_on_startup=False, access_token_minutes=30, token_issuer=None, token_audience=None, "
-        "password_rounds=600000)")
+        "password_rounds=600000, forwarded_allow_ips=(), hash_queue_seconds=10.0)")
     with pytest.raises(dataclasses.FrozenInstanceError):
         del first.environment  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("127.0.0.1", ("127.0.0.1",)),
+    (" 10.0.0.0/8, 192.0.2.7 ,", ("10.0.0.0/8", "192.0.2.7")),
+    ("2001:DB8::1,2001:db8:0::/32", ("2001:db8::1", "2001:db8::/32")),
+    ("*", ("*",)),
+    (" * ", ("*",)),
+])
+def test_forwarded_allow_ips_takes_addresses_and_networks_normalised(raw: str, expected: tuple[str, ...]) -> None:
+    """FORWARDED_ALLOW_IPS is a comma-separated list of IP addresses and CIDR networks (normalised), or *."""
+    assert Settings.from_env({"FORWARDED_ALLOW_IPS": raw}).forwarded_allow_ips == expected
+
+
+@pytest.mark.parametrize("raw", ["localhost", "10.0.0.1/8", "10.0.0.0/33", "*, 10.0.0.1", "300.1.1.1", "unix:/s"])
+def test_forwarded_allow_ips_refuses_what_is_not_an_address_or_network(raw: str) -> None:
+    """Names, networks with host bits set, '*' mixed with addresses and bad addresses are refused, not ignored
+    (uvicorn would silently treat them as literal names that no peer address ever equals)."""
+    with pytest.raises(SettingsError, match=r"FORWARDED_ALLOW_IPS: .* is not an IP address or network"):
+        Settings.from_env({"FORWARDED_ALLOW_IPS": raw})
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("0", 0.0), ("3", 3.0), ("0.25", 0.25), ("3600", 3600.0)])
+def test_hash_queue_seconds_takes_a_plain_decimal(raw: str, expected: float) -> None:
+    """HASH_QUEUE_SECONDS is a plain number of seconds from 0 to 3600."""
+    assert Settings.from_env({"HASH_QUEUE_SECONDS": raw}).hash_queue_seconds == expected
+
+
+@pytest.mark.parametrize("raw", ["-1", "nan", "inf", "1e3", "3601", ".5", "1.2.3", "\u0661"])
+def test_hash_queue_seconds_refuses_anything_else(raw: str) -> None:
+    """Negatives, NaN, infinity, exponents, more than an hour and non-ASCII digits are refused."""
+    with pytest.raises(SettingsError, match="HASH_QUEUE_SECONDS: must be"):
+        Settings.from_env({"HASH_QUEUE_SECONDS": raw})
