@@ -9,11 +9,17 @@ Deviations from python-jose are listed in docs/compatibility.md.
 
 from __future__ import annotations
 
-from core.jwt._api import ALGORITHMS, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_TOKEN_BYTES, JWT
+from core.jwt._algorithms import ALGORITHMS, Algorithms
+from core.jwt._api import DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_TOKEN_BYTES, JWT
 from core.jwt._claims import DEFAULT_OPTIONS
 from core.jwt.exceptions import (
     EncodeError,
     ExpiredSignatureError,
+    JOSEError,
+    JWKError,
+    JWSAlgorithmError,
+    JWSError,
+    JWSSignatureError,
     ImmatureSignatureError,
     InsecureKeyLengthWarning,
     InvalidAccessTokenHashError,
@@ -36,13 +42,20 @@ _default = JWT()
 encode = _default.encode
 decode = _default.decode
 get_unverified_header = _default.get_unverified_header
+get_unverified_headers = _default.get_unverified_header  # python-jose's older name, kept there too
 get_unverified_claims = _default.get_unverified_claims
 
 __all__ = [
     "ALGORITHMS",
+    "Algorithms",
     "DEFAULT_MAX_HEADER_BYTES",
     "DEFAULT_MAX_TOKEN_BYTES",
     "DEFAULT_OPTIONS",
+    "JOSEError",
+    "JWKError",
+    "JWSAlgorithmError",
+    "JWSError",
+    "JWSSignatureError",
     "JWT",
     "EncodeError",
     "ExpiredSignatureError",
@@ -66,4 +79,5 @@ __all__ = [
     "encode",
     "get_unverified_claims",
     "get_unverified_header",
+    "get_unverified_headers",
 ]

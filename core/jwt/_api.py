@@ -10,6 +10,7 @@ import sys
 import time
 from _collections_abc import Mapping  # collections.abc without importing the collections package
 
+from core.jwt._algorithms import HMAC_ALGORITHMS, unsupported_message
 from core.jwt._claims import HASH_FOR_ALG, access_token_hash, merge_options, validate_claims
 from core.jwt._codec import (
     b64url_check,
@@ -41,9 +42,9 @@ if TYPE_CHECKING:
 
 
 # Only HMAC: leancore has no asymmetric keys, so "none" and RS*/ES*/PS* are refused whatever the options say.
-ALGORITHMS = ("HS256", "HS384", "HS512")
+_HMAC = HMAC_ALGORITHMS
 
-_DEFAULT_HEADERS = {alg: b64url_encode(json_bytes({"typ": "JWT", "alg": alg}, sort_keys=True)) for alg in ALGORITHMS}
+_DEFAULT_HEADERS = {alg: b64url_encode(json_bytes({"typ": "JWT", "alg": alg}, sort_keys=True)) for alg in _HMAC}
 
 # joserfc-style cap applied before any base64 or JSON work; a bearer token in a header is rarely over 1 KiB.
 DEFAULT_MAX_TOKEN_BYTES = 8 * 1024
@@ -92,8 +93,8 @@ class JWT:
         access_token: str | None = None,
     ) -> str:
         """Sign ``claims``; byte-identical to ``jose.jwt.encode`` for the same inputs. ``claims`` is not mutated."""
-        if algorithm not in ALGORITHMS:
-            raise InvalidAlgorithmError(f"Algorithm {algorithm} not supported.")
+        if algorithm not in _HMAC:
+            raise InvalidAlgorithmError(f"Algorithm {algorithm} not supported.{unsupported_message(algorithm)}")
         if not isinstance(claims, Mapping):
             raise EncodeError("claims must be a mapping")
         payload: Mapping[str, Any] = claims
@@ -253,8 +254,8 @@ def _checked_algorithm(header: Mapping[str, Any], algorithms: str | Iterable[str
     alg = header.get("alg")
     if not isinstance(alg, str) or not alg:
         raise InvalidAlgorithmError("No algorithm was specified in the JWS header.")
-    if alg not in ALGORITHMS:
-        raise InvalidAlgorithmError(f"Invalid or unsupported algorithm: {alg}")
+    if alg not in _HMAC:
+        raise InvalidAlgorithmError(f"Invalid or unsupported algorithm: {alg}.{unsupported_message(alg)}")
     if algorithms is not None:
         # A string is one algorithm name (python-jose tests `alg in "HS256,HS384"` as a substring).
         if isinstance(algorithms, str):

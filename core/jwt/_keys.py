@@ -67,7 +67,13 @@ def _jwk_secret(jwk: Mapping[Any, Any]) -> bytes:
         raise InvalidKeyError("JWK member 'k' is not valid base64url") from exc
 
 
-def _expand(key: Any, depth: int = 0) -> list[bytes]:
+def _for_algorithm(jwk: Mapping[Any, Any], algorithm: str) -> bool:
+    """RFC 7517 §4.4: a JWK's "alg" names the one algorithm it is meant for; without one it may serve any."""
+    alg = jwk.get("alg")
+    return alg is None or alg == algorithm
+
+
+def _expand(key: Any, algorithm: str, depth: int = 0) -> list[bytes]:
     if isinstance(key, (str, bytes, bytearray)):
         return [_secret_bytes(key if not isinstance(key, bytearray) else bytes(key))]
     if isinstance(key, Mapping):
@@ -75,13 +81,18 @@ def _expand(key: Any, depth: int = 0) -> list[bytes]:
             members = key["keys"]
             if not isinstance(members, (list, tuple)) or depth:
                 raise InvalidKeyError("JWK Set member 'keys' must be a list of JWKs")
-            # A JWK Set may hold RSA/EC keys for other algorithms: only the 'oct' ones can verify HMAC.
-            return [_jwk_secret(m) for m in members if isinstance(m, Mapping) and m.get("kty") == "oct"]
+            # A JWK Set may hold RSA/EC keys, or keys for other algorithms: only 'oct' keys for this one can verify.
+            return [_jwk_secret(m) for m in members
+                    if isinstance(m, Mapping) and m.get("kty") == "oct" and _for_algorithm(m, algorithm)]
         if "kty" in key:
+            if not _for_algorithm(key, algorithm):
+                if depth:  # one key of a rotation list: another may be the one for this algorithm
+                    return []
+                raise InvalidKeyError(f"The JWK is for {key.get('alg')!r}, not {algorithm} (RFC 7517 §4.4)")
             return [_jwk_secret(key)]
         raise InvalidKeyError("A dict key must be a JWK ('kty') or a JWK Set ('keys')")
     if isinstance(key, (list, tuple)) and depth == 0:
-        return [secret for item in key for secret in _expand(item, depth + 1)]
+        return [secret for item in key for secret in _expand(item, algorithm, depth + 1)]
     raise InvalidKeyError(f"Expecting a str, bytes, JWK or JWK Set key, not {type(key).__name__}")
 
 
@@ -91,9 +102,9 @@ def resolve_keys(key: Any, algorithm: str, *, strict: bool) -> list[bytes]:
         secret = _VETTED.get(key)
         if secret is not None and len(secret) >= MIN_KEY_BYTES[algorithm]:
             return [secret]
-    secrets = _expand(key)
+    secrets = _expand(key, algorithm)
     if not secrets:
-        raise InvalidKeyError("No HMAC ('oct') key among the keys given")
+        raise InvalidKeyError(f"No HMAC ('oct') key for {algorithm} among the keys given")
     minimum = MIN_KEY_BYTES[algorithm]
     for secret in secrets:
         if not secret:

@@ -3,6 +3,12 @@
 Names and parentage follow python-jose (``JWTError`` > ``JWTClaimsError``, ``ExpiredSignatureError``) so that
 ``except JWTError`` code keeps working; the finer classes below add a stable ``code`` for API responses and logs.
 Every class is also a ``ValueError``: bad tokens are bad input.
+
+python-jose's other names map onto this tree, so each ``except`` clause keeps catching what it caught there:
+``JOSEError`` (its root) is ``JWTError``, the root here; ``JWSError`` is the parent of the token-format,
+algorithm and signature errors; ``JWSSignatureError``, ``JWSAlgorithmError`` and ``JWKError`` are
+``InvalidSignatureError``, ``InvalidAlgorithmError`` and ``InvalidKeyError``. (python-jose's ``jwt.decode`` turns
+its JWS errors into plain ``JWTError``; every class here is a ``JWTError`` anyway.)
 """
 
 from __future__ import annotations
@@ -16,7 +22,16 @@ class JWTError(LeancoreError, ValueError):
     code = "invalid_token"
 
 
-class MalformedTokenError(JWTError):
+class JWSError(JWTError):
+    """The signed envelope is wrong: its format, its algorithm or its signature (python-jose's ``JWSError``).
+
+    Never raised itself: its subclasses are.
+    """
+
+    code = "invalid_jws"
+
+
+class MalformedTokenError(JWSError):
     """The token is not three canonical base64url segments holding JSON objects."""
 
     code = "malformed_token"
@@ -28,13 +43,13 @@ class TokenTooLargeError(MalformedTokenError):
     code = "token_too_large"
 
 
-class InvalidAlgorithmError(JWTError):
+class InvalidAlgorithmError(JWSError):
     """The header's ``alg`` is not an HMAC algorithm, or not one the caller allowed."""
 
     code = "invalid_algorithm"
 
 
-class UnsupportedCriticalHeaderError(JWTError):
+class UnsupportedCriticalHeaderError(JWSError):
     """The header lists ``crit`` extensions this implementation does not understand (RFC 7515 §4.1.11)."""
 
     code = "unsupported_critical_header"
@@ -46,7 +61,7 @@ class InvalidKeyError(JWTError):
     code = "invalid_key"
 
 
-class InvalidSignatureError(JWTError):
+class InvalidSignatureError(JWSError):
     """No given key produces the token's signature."""
 
     code = "invalid_signature"
@@ -110,3 +125,10 @@ class InvalidAccessTokenHashError(JWTClaimsError):
 
 class InsecureKeyLengthWarning(UserWarning):
     """An HMAC key is shorter than its hash output (RFC 7518 §3.2); use ``strict_key_length`` to refuse."""
+
+
+# python-jose's names for the same errors (``jose.exceptions``)
+JOSEError = JWTError
+JWSSignatureError = InvalidSignatureError
+JWSAlgorithmError = InvalidAlgorithmError
+JWKError = InvalidKeyError
