@@ -159,18 +159,20 @@ def _crossed_batches(first: int, second: int) -> list[tuple[str, tuple[Any, ...]
 
 
 def test_a_real_deadlock_between_two_batches_is_retried_and_both_apply(pg_url: str) -> None:
-    """Two batches locking two rows in opposite orders deadlock; the server's victim is run again, so both apply."""
+    """Two batches locking two rows in opposite orders, from two database objects (as from two processes),
+    deadlock; the server's victim is run again, so both apply."""
 
     async def main() -> None:
-        db = await connect(pg_url, pool_size=2)
+        db, other = await connect(pg_url), await connect(pg_url)
         try:
             await db.execute("CREATE TABLE counters (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
             await db.execute("INSERT INTO counters VALUES (1, 0), (2, 0)")
-            await asyncio.gather(db.batch(_crossed_batches(1, 2)), db.batch(_crossed_batches(2, 1)))
+            await asyncio.gather(db.batch(_crossed_batches(1, 2)), other.batch(_crossed_batches(2, 1)))
             assert await db.fetch_all("SELECT id, n FROM counters ORDER BY id") == [{"id": 1, "n": 2},
                                                                                     {"id": 2, "n": 2}]
         finally:
             await db.close()
+            await other.close()
 
     asyncio.run(main())
 
