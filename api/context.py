@@ -120,6 +120,11 @@ class AppContext:
             self._connecting.add_done_callback(self._connected)
         return await asyncio.shield(self._connecting)
 
+    @property
+    def open_database(self) -> Database | None:
+        """The database if it is open already, else ``None`` (never connects)."""
+        return self._database
+
     async def _connect(self) -> Database:
         from core.db import connect
 
