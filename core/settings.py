@@ -22,17 +22,17 @@ variable                    field                  default / rule
 ``TOKEN_ISSUER``            ``token_issuer``       none (``iss`` not set or checked)
 ``TOKEN_AUDIENCE``          ``token_audience``     none (``aud`` not set or checked)
 ``PASSWORD_ROUNDS``         ``password_rounds``    ``600000`` (OWASP 2023 for PBKDF2-HMAC-SHA256); >= 1
-``DATABASE_TIMEOUT``        ``database_timeout``   ``5`` seconds a database call may take, waits included
+``DATABASE_TIMEOUT``        ``database_timeout``   ``5`` seconds a PostgreSQL call may take, waits included
 ``DATABASE_STATEMENT_TIMEOUT`` ``database_statement_timeout`` ``3`` seconds one statement may run or wait
 ``DATABASE_POOL_SIZE``      ``database_pool_size`` ``5`` PostgreSQL connections per process; >= 1
 =========================== ====================== =====================================================
 
 Timeouts are positive numbers of seconds (``0.5`` allowed). ``DATABASE_STATEMENT_TIMEOUT`` is PostgreSQL's
 ``statement_timeout`` (the server cancels the statement) and SQLite's busy timeout and run-time bound;
-``DATABASE_TIMEOUT`` is the client's bound on one call (waiting for a pooled connection included), which holds
-even when the server does not answer at all. Keep it above the statement timeout, so that a slow statement is
-cancelled by the server, cleanly, before the client gives up on it. Empty values count as unset. Secrets are kept
-out of ``repr``.
+``DATABASE_TIMEOUT`` is the client's bound on one PostgreSQL call (waiting for a pooled connection included),
+which holds even when the server does not answer at all (SQLite's inline calls are bounded by the statement
+timeout instead). Keep it above the statement timeout, so that a slow statement is cancelled by the server,
+cleanly, before the client gives up on it. Empty values count as unset. Secrets are kept out of ``repr``.
 """
 
 from __future__ import annotations
