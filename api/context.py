@@ -3,6 +3,9 @@
 ``create_app`` runs at deploy time inside the Workers memory snapshot, so nothing here reads the environment,
 opens a connection or draws random numbers until the first request (or ``configure``) needs it:
 ``settings or Settings.from_env()``, ``database or await connect(settings.database_url)``.
+
+The database is opened with the settings' timeouts and pool size, so no call waits without bound; one that times
+out raises ``DatabaseUnavailableError`` (503) while the adapter keeps its pool: nothing to discard and reopen.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ class AppContext:
         self._settings = settings
         self._database = database
         self._owns_database = False  # True when we opened it (and so may close or reopen it)
-        self._connect_lock: asyncio.Lock | None = None
+        self._connecting: asyncio.Task[Database] | None = None
         self._hasher: PasswordHasher | None = None
         self._jwt: JWT | None = None
         self._generated_key: str | None = None
@@ -106,31 +109,43 @@ class AppContext:
     # -- database --------------------------------------------------------------------------------------------
 
     async def database(self) -> Database:
-        """The database, connecting on first use; a failed connect is retried by the next call."""
+        """The database, connecting on first use; a failed connect is retried by the next call.
+
+        Concurrent first calls share one connect, run as a task of its own: a caller that gives up (the health
+        check's deadline, a client gone) stops waiting without cancelling the connect the others wait for.
+        """
         if self._database is not None:
             return self._database
-        if self._connect_lock is None:
-            self._connect_lock = asyncio.Lock()
-        async with self._connect_lock:
-            if self._database is None:
-                from core.db import connect
+        if self._connecting is None:
+            self._connecting = asyncio.get_running_loop().create_task(self._connect())
+            self._connecting.add_done_callback(self._connected)
+        return await asyncio.shield(self._connecting)
 
-                self._database = await connect(self.settings.database_url)
-                self._owns_database = True
+    @property
+    def open_database(self) -> Database | None:
+        """The database if it is open already, else ``None`` (never connects)."""
         return self._database
 
-    async def discard_database(self) -> None:
-        """Forget a connection we opened that turned out broken, so the next request reconnects."""
-        db, self._database = self._database, None
-        if db is not None and self._owns_database:
-            try:
-                await db.close()
-            except Exception:
-                log.debug("closing a broken database connection failed", exc_info=True)
-        elif db is not None:
-            self._database = db  # not ours to replace (a D1 binding, or one handed to create_app)
+    async def _connect(self) -> Database:
+        from core.db import connect
+
+        settings = self.settings
+        self._database = await connect(
+            settings.database_url, timeout=settings.database_statement_timeout,
+            statement_timeout=settings.database_statement_timeout, call_timeout=settings.database_timeout,
+            pool_size=settings.database_pool_size,
+        )
+        self._owns_database = True
+        return self._database
+
+    def _connected(self, task: asyncio.Task[Database]) -> None:
+        self._connecting = None  # done either way: a failure is retried by the next call
+        if not task.cancelled():
+            task.exception()  # retrieved here too: every waiter may have given up before it failed
 
     async def close(self) -> None:
+        if self._connecting is not None:
+            self._connecting.cancel()
         if self._hash_queue is not None:
             self._hash_queue.close()
             self._hash_queue = None

@@ -3,8 +3,9 @@
 Sources: :class:`ApiError` raised by routes; Starlette's ``HTTPException`` (404, 405, ...: the code is derived
 from the status); request validation (422, ``validation_error`` plus ``errors``: type, loc, msg only, never the
 input, which may be a password or undecodable bytes); core errors through their ``.code`` (``IntegrityError`` 409,
-``DatabaseUnavailableError`` and other database errors 503, token errors 401 with ``WWW-Authenticate: Bearer``,
-other input rejections 400).
+``TransactionConflictError`` 409 ``database_conflict`` with ``Retry-After`` (a concurrent transaction won every
+retry: the request may simply be sent again), ``DatabaseUnavailableError`` and other database errors 503, token
+errors 401 with ``WWW-Authenticate: Bearer``, other input rejections 400).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from fastapi import FastAPI, Request
 
 BEARER = {"WWW-Authenticate": "Bearer"}
+RETRY_SOON = {"Retry-After": "1"}
 log = logging.getLogger("leancore.api")
 
 
@@ -74,11 +76,13 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 def status_for(exc: LeancoreError) -> tuple[int, dict[str, str] | None]:
     """The HTTP status (and headers) for a core error."""
-    from core.db import DatabaseError, DatabaseUnavailableError, IntegrityError
+    from core.db import DatabaseError, DatabaseUnavailableError, IntegrityError, TransactionConflictError
     from core.jwt import JWTError
 
     if isinstance(exc, IntegrityError):
         return 409, None
+    if isinstance(exc, TransactionConflictError):
+        return 409, RETRY_SOON  # the database is fine; the same request is likely to succeed on its own
     if isinstance(exc, (DatabaseUnavailableError, DatabaseError)):
         return 503, None
     if isinstance(exc, JWTError):
@@ -92,12 +96,7 @@ async def _core_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, LeancoreError)
     status, headers = status_for(exc)
     if status == 503:
-        from core.db import DatabaseUnavailableError
-
         log.warning("database error on %s %s: %s", request.method, request.url.path, exc)
-        context = getattr(request.app.state, "leancore", None)
-        if context is not None and isinstance(exc, DatabaseUnavailableError):
-            await context.discard_database()  # a broken connection we opened: the next request reconnects
         message = "the database is unavailable"  # the driver's text may name hosts; it goes to the log only
     elif status == 500:
         message = "internal error"

@@ -27,9 +27,17 @@ variable                    field                  default / rule
                                                    ``X-Forwarded-For`` / ``X-Forwarded-Proto`` count
 ``HASH_QUEUE_SECONDS``      ``hash_queue_seconds`` ``10``; password hashes may queue for at most this
                                                    much estimated work, then 503 (0 to 3600)
+``DATABASE_TIMEOUT``        ``database_timeout``   ``5`` seconds a PostgreSQL call may take, waits included
+``DATABASE_STATEMENT_TIMEOUT`` ``database_statement_timeout`` ``3`` seconds one statement may run or wait
+``DATABASE_POOL_SIZE``      ``database_pool_size`` ``5`` PostgreSQL connections per process; >= 1
 =========================== ====================== =====================================================
 
-Empty values count as unset. Secrets are kept out of ``repr``.
+Timeouts are positive numbers of seconds (``0.5`` allowed). ``DATABASE_STATEMENT_TIMEOUT`` is PostgreSQL's
+``statement_timeout`` (the server cancels the statement) and SQLite's busy timeout and run-time bound;
+``DATABASE_TIMEOUT`` is the client's bound on one PostgreSQL call (waiting for a pooled connection included),
+which holds even when the server does not answer at all (SQLite's inline calls are bounded by the statement
+timeout instead). Keep it above the statement timeout, so that a slow statement is cancelled by the server,
+cleanly, before the client gives up on it. Empty values count as unset. Secrets are kept out of ``repr``.
 """
 
 from __future__ import annotations
@@ -56,11 +64,19 @@ DEFAULT_ACCESS_TOKEN_MINUTES = 30
 # a loaded 2-core machine): a burst that size must still queue, a flood of hundreds must not.
 DEFAULT_HASH_QUEUE_SECONDS = 10.0
 MAX_HASH_QUEUE_SECONDS = 3600.0
+# Auth queries are point lookups of well under a millisecond: seconds mean the database is in trouble, and a request
+# should get its 503 while the client still waits. Three deadlock-detection rounds (1 s each, PostgreSQL's default
+# deadlock_timeout) still fit in one call.
+DEFAULT_DATABASE_TIMEOUT = 5.0
+DEFAULT_DATABASE_STATEMENT_TIMEOUT = 3.0
+DEFAULT_DATABASE_POOL_SIZE = 5
+MAX_TIMEOUT_SECONDS = 3600
 # Every variable from_env reads (the table above): what a Workers env adapter exposes (core/workers_env.py).
 VARIABLES = (
     "ENVIRONMENT", "DATABASE_URL", "SECRET_KEY", "ADMIN_EMAIL", "SUPER_ADMIN_PASSWORD", "INIT_SECRET",
     "INIT_ON_STARTUP", "ACCESS_TOKEN_EXPIRE_MINUTES", "TOKEN_ISSUER", "TOKEN_AUDIENCE", "PASSWORD_ROUNDS",
     "FORWARDED_ALLOW_IPS", "HASH_QUEUE_SECONDS",
+    "DATABASE_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT", "DATABASE_POOL_SIZE",
 )
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -97,6 +113,9 @@ class Settings:
     password_rounds: int = DEFAULT_PASSWORD_ROUNDS
     forwarded_allow_ips: tuple[str, ...] = ()
     hash_queue_seconds: float = DEFAULT_HASH_QUEUE_SECONDS
+    database_timeout: float = DEFAULT_DATABASE_TIMEOUT
+    database_statement_timeout: float = DEFAULT_DATABASE_STATEMENT_TIMEOUT
+    database_pool_size: int = DEFAULT_DATABASE_POOL_SIZE
 
     def __init__(  # one parameter per field, in field order, as the generated __init__ had
         self,
@@ -113,6 +132,9 @@ class Settings:
         password_rounds: int = DEFAULT_PASSWORD_ROUNDS,
         forwarded_allow_ips: tuple[str, ...] = (),
         hash_queue_seconds: float = DEFAULT_HASH_QUEUE_SECONDS,
+        database_timeout: float = DEFAULT_DATABASE_TIMEOUT,
+        database_statement_timeout: float = DEFAULT_DATABASE_STATEMENT_TIMEOUT,
+        database_pool_size: int = DEFAULT_DATABASE_POOL_SIZE,
     ) -> None:
         setter = object.__setattr__  # frozen: the guard __setattr__ refuses every assignment
         setter(self, "environment", environment)
@@ -128,11 +150,15 @@ class Settings:
         setter(self, "password_rounds", password_rounds)
         setter(self, "forwarded_allow_ips", forwarded_allow_ips)
         setter(self, "hash_queue_seconds", hash_queue_seconds)
+        setter(self, "database_timeout", database_timeout)
+        setter(self, "database_statement_timeout", database_statement_timeout)
+        setter(self, "database_pool_size", database_pool_size)
 
     def _values(self) -> tuple[object, ...]:
         return (self.environment, self.database_url, self.secret_key, self.admin_email, self.super_admin_password,
                 self.init_secret, self.init_on_startup, self.access_token_minutes, self.token_issuer,
-                self.token_audience, self.password_rounds, self.forwarded_allow_ips, self.hash_queue_seconds)
+                self.token_audience, self.password_rounds, self.forwarded_allow_ips, self.hash_queue_seconds,
+                self.database_timeout, self.database_statement_timeout, self.database_pool_size)
 
     def __repr__(self) -> str:
         # Secrets (secret_key, super_admin_password, init_secret) are left out, as field(repr=False) did.
@@ -140,7 +166,10 @@ class Settings:
                 f"admin_email={self.admin_email!r}, init_on_startup={self.init_on_startup!r}, "
                 f"access_token_minutes={self.access_token_minutes!r}, token_issuer={self.token_issuer!r}, "
                 f"token_audience={self.token_audience!r}, password_rounds={self.password_rounds!r}, "
-                f"forwarded_allow_ips={self.forwarded_allow_ips!r}, hash_queue_seconds={self.hash_queue_seconds!r})")
+                f"forwarded_allow_ips={self.forwarded_allow_ips!r}, hash_queue_seconds={self.hash_queue_seconds!r}, "
+                f"database_timeout={self.database_timeout!r}, "
+                f"database_statement_timeout={self.database_statement_timeout!r}, "
+                f"database_pool_size={self.database_pool_size!r})")
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -218,6 +247,10 @@ class Settings:
             password_rounds=parse("PASSWORD_ROUNDS", _positive_int, DEFAULT_PASSWORD_ROUNDS),
             forwarded_allow_ips=parse("FORWARDED_ALLOW_IPS", _trusted_proxies, ()),
             hash_queue_seconds=parse("HASH_QUEUE_SECONDS", _queue_seconds, DEFAULT_HASH_QUEUE_SECONDS),
+            database_timeout=parse("DATABASE_TIMEOUT", _seconds, DEFAULT_DATABASE_TIMEOUT),
+            database_statement_timeout=parse("DATABASE_STATEMENT_TIMEOUT", _seconds,
+                                             DEFAULT_DATABASE_STATEMENT_TIMEOUT),
+            database_pool_size=parse("DATABASE_POOL_SIZE", _positive_int, DEFAULT_DATABASE_POOL_SIZE),
         )
         if problems:
             raise SettingsError(problems)
@@ -247,6 +280,17 @@ def _positive_int(raw: str) -> int:
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 9) or int(raw) < 1:
         raise ValueError(f"must be a positive integer below 10**9, got {raw!r}")
     return int(raw)
+
+
+def _seconds(raw: str) -> float:
+    # Plain decimal notation only: float() would also take "nan", "inf", "1e3" and "_" separators.
+    whole, dot, fraction = raw.partition(".")
+    if not (raw.isascii() and whole.isdigit() and (fraction.isdigit() or not dot) and len(raw) <= 12):
+        raise ValueError(f"must be a number of seconds such as 5 or 0.5, got {raw!r}")
+    value = float(raw)
+    if not 0 < value <= MAX_TIMEOUT_SECONDS:
+        raise ValueError(f"must be above 0 and at most {MAX_TIMEOUT_SECONDS} seconds, got {raw!r}")
+    return value
 
 
 def _email(raw: str) -> str:

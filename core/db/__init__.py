@@ -13,11 +13,13 @@ Public interface (stable; the api is built on it)::
         async def close() -> None
 
     detect_database_type(url_or_binding) -> Dialect     # UnsupportedDatabaseError names the supported forms
-    async connect(url_or_binding, *, sqlite_offload=False, timeout=5.0) -> Database   # offload: see _sqlite
+    async connect(url_or_binding, *, sqlite_offload=False, timeout=5.0, statement_timeout=None,
+                  call_timeout=None, pool_size=5) -> Database   # offload: see _sqlite; timeouts: see connect
 
 Placeholders are ``?`` everywhere (translated to ``%s`` for psycopg). Errors: ``DatabaseError`` (root, code
 ``database_error``), ``DatabaseUnavailableError`` (cannot reach/open), ``IntegrityError`` (a constraint refused the
-statement, e.g. a duplicate email), ``UnsupportedDatabaseError`` (also a ``ValueError``). URLs: ``sqlite:///rel``,
+statement, e.g. a duplicate email), ``TransactionConflictError`` (a deadlock or serialization failure outlasted
+the retries), ``UnsupportedDatabaseError`` (also a ``ValueError``). URLs: ``sqlite:///rel``,
 ``sqlite:////abs``, ``sqlite:///:memory:``, ``postgresql://`` / ``postgres://``; a D1 binding is any object with
 ``prepare`` and ``batch``. Value conventions are in ``core/db/_port.py``.
 """
@@ -26,7 +28,13 @@ from __future__ import annotations
 
 from core.db._connect import SUPPORTED, connect, detect_database_type, sqlite_path
 from core.db._d1 import D1Database
-from core.db._errors import DatabaseError, DatabaseUnavailableError, IntegrityError, UnsupportedDatabaseError
+from core.db._errors import (
+    DatabaseError,
+    DatabaseUnavailableError,
+    IntegrityError,
+    TransactionConflictError,
+    UnsupportedDatabaseError,
+)
 from core.db._port import Database, Dialect, Params, Row, Statement
 from core.db._postgres import PostgresDatabase, redact_url
 from core.db._sqlite import SQLiteDatabase
@@ -44,6 +52,7 @@ __all__ = [
     "Row",
     "SQLiteDatabase",
     "Statement",
+    "TransactionConflictError",
     "UnsupportedDatabaseError",
     "connect",
     "detect_database_type",

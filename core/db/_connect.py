@@ -7,7 +7,7 @@ from typing import Any
 from core.db._d1 import D1Database
 from core.db._errors import UnsupportedDatabaseError
 from core.db._port import Database, Dialect
-from core.db._postgres import PostgresDatabase, redact_url
+from core.db._postgres import DEFAULT_POOL_SIZE, PostgresDatabase, redact_url
 from core.db._sqlite import BUSY_TIMEOUT_SECONDS, SQLiteDatabase
 
 SUPPORTED = (
@@ -49,16 +49,21 @@ def sqlite_path(url: str) -> str:
 
 
 async def connect(url_or_binding: Any, *, sqlite_offload: bool = False,
-                  timeout: float = BUSY_TIMEOUT_SECONDS) -> Database:
+                  timeout: float = BUSY_TIMEOUT_SECONDS, statement_timeout: float | None = None,
+                  call_timeout: float | None = None, pool_size: int = DEFAULT_POOL_SIZE) -> Database:
     """Open the database the URL (or D1 binding) names, through the matching adapter.
 
-    ``timeout`` is SQLite's busy timeout and PostgreSQL's connect timeout, in seconds. Raises
-    :class:`UnsupportedDatabaseError` for an unknown scheme and ``DatabaseUnavailableError`` when the database
-    cannot be reached or opened.
+    ``timeout`` is SQLite's busy timeout and PostgreSQL's connect timeout, in seconds. ``statement_timeout``
+    bounds one statement (PostgreSQL's ``statement_timeout``; SQLite interrupts it), ``call_timeout`` one call as
+    the caller waits for it (PostgreSQL: pool wait included; D1), ``pool_size`` the PostgreSQL connections; ``None``
+    means no bound. Raises :class:`UnsupportedDatabaseError` for an unknown scheme and ``DatabaseUnavailableError``
+    when the database cannot be reached or opened.
     """
     dialect = detect_database_type(url_or_binding)
     if dialect == "d1":
-        return D1Database(url_or_binding)
+        return D1Database(url_or_binding, call_timeout=call_timeout)
     if dialect == "sqlite":
-        return await SQLiteDatabase.open(sqlite_path(url_or_binding), offload=sqlite_offload, timeout=timeout)
-    return await PostgresDatabase.open(url_or_binding, timeout=timeout)
+        return await SQLiteDatabase.open(sqlite_path(url_or_binding), offload=sqlite_offload, timeout=timeout,
+                                         statement_timeout=statement_timeout)
+    return await PostgresDatabase.open(url_or_binding, timeout=timeout, statement_timeout=statement_timeout,
+                                       call_timeout=call_timeout, pool_size=pool_size)

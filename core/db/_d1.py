@@ -10,6 +10,9 @@ The binding arrives in one of two forms, and both work: the raw JS object (a ``J
 results itself, NULL to ``None``, lists to Arrays). Every conversion lives in :func:`to_py`, :func:`to_js_args` and
 :func:`to_js_list` below (``pyodide.ffi`` is imported lazily, only when present). The conversion facts are pinned
 against a real local D1 (miniflare) by workers_harness/checks/ and listed in docs/pyodide-harness.md.
+
+``call_timeout`` bounds how long a call waits for D1's answer (``DatabaseUnavailableError`` past it); D1 bounds
+each query on its side itself, so there is no statement timeout to set.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from core.db._errors import DatabaseError, IntegrityError
+from core.db._errors import DatabaseError, DatabaseUnavailableError, IntegrityError
 from core.db._port import Dialect, Params, Row, Statement
 
 # D1 binds every number as a JS number (a double): Pyodide turns ints with abs(v) >= 2**53 - 1 into a BigInt,
@@ -113,8 +116,9 @@ def _rows(result: Any) -> list[Row]:
 class D1Database:
     """A D1 binding seen through the port. Create it with ``D1Database(env.DB)`` or ``core.db.connect(env.DB)``."""
 
-    def __init__(self, binding: Any) -> None:
+    def __init__(self, binding: Any, *, call_timeout: float | None = None) -> None:
         self._binding = binding
+        self._call_timeout = call_timeout
 
     @property
     def dialect(self) -> Dialect:
@@ -129,12 +133,21 @@ class D1Database:
         try:
             value = make()
             if inspect.isawaitable(value):
-                value = await value
+                value = await (value if self._call_timeout is None else self._bounded(value))
         except DatabaseError:
             raise
         except Exception as exc:
             raise _translate(exc) from exc
         return to_py(value)
+
+    async def _bounded(self, awaitable: Any) -> Any:
+        import asyncio  # imported on use, like inspect above
+
+        try:
+            # A JS promise's future cancels at once (nothing to wait for), so wait_for returns on time.
+            return await asyncio.wait_for(awaitable, self._call_timeout)
+        except asyncio.TimeoutError:
+            raise DatabaseUnavailableError(f"d1: no answer within {self._call_timeout:g} s") from None
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         result = await self._call(lambda: self._statement(sql, params).run())

@@ -31,3 +31,9 @@ class UnsupportedDatabaseError(DatabaseError, ValueError):
     """The URL's scheme (or the object given) is not a database leancore can talk to."""
 
     code = "database_unsupported"
+
+
+class TransactionConflictError(DatabaseError):
+    """A concurrent transaction made this one fail (deadlock, serialization failure) every time it was run."""
+
+    code = "database_conflict"

@@ -13,11 +13,17 @@ Transactions: the connection is in autocommit mode (``isolation_level=None``), s
 transaction per statement, and ``batch`` wraps its statements in ``BEGIN IMMEDIATE ... COMMIT``: IMMEDIATE takes
 the write lock up front, so two processes applying the same migration queue instead of deadlocking on a
 read-to-write upgrade.
+
+Timeouts: ``timeout`` is the busy timeout (how long a statement waits for another connection's lock), and
+``statement_timeout`` bounds how long one statement may run: a progress handler interrupts it past that deadline
+(``sqlite3`` has no statement timeout of its own). Together they bound every call, inline too, where nothing can
+preempt a call running on the loop.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -35,6 +41,9 @@ T = TypeVar("T")
 
 # How long a statement waits for another connection's write lock before failing with "database is locked".
 BUSY_TIMEOUT_SECONDS = 5.0
+# How often (in SQLite VM instructions) the statement-timeout handler looks at the clock: one Python call per
+# 10,000 instructions is lost in the noise of a statement (a point query is a few hundred instructions).
+PROGRESS_STEPS = 10_000
 # Pyodide (emscripten) and WASI builds cannot start threads.
 THREADS_AVAILABLE = sys.platform not in ("emscripten", "wasi")
 
@@ -43,29 +52,43 @@ def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Row:
     return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
 
 
-def _translate(exc: sqlite3.Error) -> DatabaseError:
+def _translate(exc: sqlite3.Error, statement_timeout: float | None) -> DatabaseError:
     """The one place sqlite3's exceptions become the port's."""
     import sqlite3  # loaded by open() already; see TYPE_CHECKING above
     if isinstance(exc, sqlite3.IntegrityError):
         return IntegrityError(f"sqlite: {exc}")
+    if statement_timeout is not None and str(exc) == "interrupted":
+        return DatabaseError(f"sqlite: the statement ran longer than the statement timeout ({statement_timeout:g} s)")
     return DatabaseError(f"sqlite: {exc}")
 
 
 class SQLiteDatabase:
     """An open SQLite database (a file, or ``:memory:``). Create it with :meth:`open` or ``core.db.connect``."""
 
-    def __init__(self, connection: sqlite3.Connection, executor: ThreadPoolExecutor | None) -> None:
+    def __init__(self, connection: sqlite3.Connection, executor: ThreadPoolExecutor | None,
+                 statement_timeout: float | None = None) -> None:
         import asyncio  # imported on use: ~25 ms at import, and a server has it loaded by then anyway
         self._connection = connection
         self._executor = executor
         self._lock = asyncio.Lock()
         self._closed = False
+        self._statement_timeout = statement_timeout
+        self._deadline = 0.0  # when the running call's statements get interrupted (statement_timeout set)
+        if statement_timeout is not None:
+            connection.set_progress_handler(self._past_deadline, PROGRESS_STEPS)
+
+    def _past_deadline(self) -> bool:
+        return time.monotonic() > self._deadline
 
     @classmethod
     async def open(
-        cls, path: str, *, offload: bool = False, timeout: float = BUSY_TIMEOUT_SECONDS
+        cls, path: str, *, offload: bool = False, timeout: float = BUSY_TIMEOUT_SECONDS,
+        statement_timeout: float | None = None,
     ) -> SQLiteDatabase:
-        """Open (creating if needed) the database file at ``path``; ``offload=True`` runs calls in a worker thread."""
+        """Open (creating if needed) the database file at ``path``; ``offload=True`` runs calls in a worker thread.
+
+        ``timeout`` is the busy timeout, ``statement_timeout`` (``None``: no bound) how long one statement may run.
+        """
         import asyncio  # imported on use: ~25 ms at import, and a server has it loaded by then anyway
         import sqlite3  # imported on use; see TYPE_CHECKING above
         use_thread = offload
@@ -95,7 +118,7 @@ class SQLiteDatabase:
             if executor is not None:
                 executor.shutdown(wait=False)
             raise DatabaseUnavailableError(f"cannot open SQLite database {path!r}: {exc}") from exc
-        return cls(connection, executor)
+        return cls(connection, executor, statement_timeout)
 
     @property
     def dialect(self) -> Dialect:
@@ -107,12 +130,14 @@ class SQLiteDatabase:
         if self._closed:
             raise DatabaseError("sqlite: the connection is closed")
         async with self._lock:
+            if self._statement_timeout is not None:
+                self._deadline = time.monotonic() + self._statement_timeout
             try:
                 if self._executor is None:
                     return fn(*args)
                 return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
             except sqlite3.Error as exc:
-                raise _translate(exc) from exc
+                raise _translate(exc, self._statement_timeout) from exc
 
     def _execute(self, sql: str, params: Params) -> int:
         return self._connection.execute(sql, tuple(params)).rowcount
@@ -133,6 +158,7 @@ class SQLiteDatabase:
                 connection.execute(sql, tuple(params))
             connection.execute("COMMIT")
         except BaseException:
+            self._deadline = float("inf")  # a statement interrupted for time must not have its ROLLBACK interrupted
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
             raise

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
+from api import create_app
 from api.errors import status_for
-from core.db import DatabaseError, DatabaseUnavailableError, IntegrityError
+from core.db import DatabaseError, DatabaseUnavailableError, IntegrityError, TransactionConflictError, connect
+from core.initialization import initialize_database
 from core.jwt import ExpiredSignatureError
-from core.passwords import PasswordTooLongError
+from core.passwords import PasswordHasher, PasswordTooLongError
 from core.settings import SettingsError
 
 pytestmark = pytest.mark.anyio
@@ -50,9 +54,50 @@ async def test_invalid_utf8_json_is_400(client: httpx.AsyncClient, admin: dict[s
 
 
 @pytest.mark.parametrize(("error", "status"), [
-    (IntegrityError("dup"), 409), (DatabaseUnavailableError("down"), 503), (DatabaseError("x"), 503),
+    (IntegrityError("dup"), 409), (TransactionConflictError("deadlock"), 409),
+    (DatabaseUnavailableError("down"), 503), (DatabaseError("x"), 503),
     (ExpiredSignatureError("old"), 401), (PasswordTooLongError("long"), 400), (SettingsError(["A: b"]), 400),
 ])
 def test_core_errors_map_to_statuses(error: Exception, status: int) -> None:
-    """Integrity 409, database trouble 503, token errors 401, other input rejections 400."""
+    """Integrity and transaction conflicts 409, database trouble 503, token errors 401, other input rejections 400."""
     assert status_for(error)[0] == status  # type: ignore[arg-type]
+
+
+class ConflictingUpdates:
+    """A real database whose UPDATEs of users always lose to a concurrent transaction (as after the retries)."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self.dialect = db.dialect
+
+    async def execute(self, sql: str, params: Any = ()) -> int:
+        if sql.startswith("UPDATE users"):
+            raise TransactionConflictError("postgresql: deadlock detected (a concurrent transaction conflicted with "
+                                           "this one 3 times; run it again)")
+        result: int = await self.db.execute(sql, params)
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.db, name)
+
+
+async def test_a_transaction_conflict_is_409_database_conflict_not_unavailable(settings: Any) -> None:
+    """A deadlock that outlasted the retries answers 409 with code database_conflict and Retry-After, never 503."""
+    db = await connect(settings.database_url)
+    try:
+        report = await initialize_database(db, settings, hasher=PasswordHasher(rounds=settings.password_rounds).hash)
+        assert report.ok, report.errors
+        app = create_app(settings, ConflictingUpdates(db))  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            login = await client.post("/auth/login", data={"username": settings.admin_email,
+                                                          "password": settings.super_admin_password})
+            admin = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            created = await client.post("/users", headers=admin, json={"email": "u@example.com",
+                                                                       "password": "password-1234"})
+            response = await client.patch(f"/users/{created.json()['id']}", headers=admin, json={"is_active": False})
+        assert response.status_code == 409, response.text
+        assert response.json() == {"code": "database_conflict", "message": (
+            "postgresql: deadlock detected (a concurrent transaction conflicted with this one 3 times; run it again)")}
+        assert response.headers["retry-after"] == "1"
+    finally:
+        await db.close()

@@ -38,6 +38,29 @@ async def test_health_is_503_when_the_database_is_unreachable(url: str) -> None:
         assert (users.status_code, users.json()["code"]) == (503, "database_unavailable")
 
 
+class HungDatabase:
+    """A database that never answers (a frozen server): every call waits for ever."""
+
+    dialect = "postgresql"
+
+    async def fetch_one(self, sql: str, params: Any = ()) -> Any:
+        await asyncio.Event().wait()
+
+    async def close(self) -> None:
+        pass
+
+
+async def test_health_is_503_in_time_when_the_database_never_answers() -> None:
+    """A database that does not answer at all gives health a 503 unhealthy at its deadline instead of waiting."""
+    app = create_app(Settings(secret_key="k" * 40), HungDatabase())  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        # the guard turns a missing deadline into a failure rather than a hung test run
+        response = await asyncio.wait_for(client.get("/system/health"), 30)
+    assert response.status_code == 503
+    assert response.json() == {"status": "unhealthy", "database": "unavailable", "code": "database_unavailable",
+                               "message": "the database is unavailable"}
+
+
 async def test_status_reports_runtime_database_policy_and_counters(client: httpx.AsyncClient,
                                                                    admin: dict[str, str], app: FastAPI) -> None:
     """/system/status shows the runtime, the applied migrations, the user count, the policy and event counters."""

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from core.db import D1Database, DatabaseError, IntegrityError
+from core.db import D1Database, DatabaseError, DatabaseUnavailableError, IntegrityError
 from core.db._d1 import MAX_BINDABLE_INT, D1ValueError, to_js_args, to_js_list, to_py
 
 try:  # inside Pyodide (tox -e pyodide) the real conversions apply
@@ -204,3 +204,22 @@ def test_to_py_converts_proxies_only() -> None:
     assert to_py(JsProxyLike({"a": [1]})) == {"a": [1]}
     assert to_py({"a": 1}) == {"a": 1}
     assert to_py(7) == 7
+
+
+class SilentD1Binding(RecordingD1Binding):
+    """A D1 binding whose batch promise never settles (the service does not answer)."""
+
+    async def batch(self, statements: list[Statement]) -> Any:
+        await asyncio.Event().wait()
+
+
+def test_call_timeout_bounds_a_d1_call_that_never_answers() -> None:
+    """With call_timeout, a D1 call with no answer is DatabaseUnavailableError instead of waiting for ever."""
+
+    async def body() -> None:
+        db = D1Database(SilentD1Binding(), call_timeout=0.05)
+        # the outer guard makes a missing timeout a failure rather than a hung test run
+        with pytest.raises(DatabaseUnavailableError, match=r"d1: no answer within 0\.05 s"):
+            await asyncio.wait_for(db.batch([("SELECT 1", ())]), 30)
+
+    asyncio.run(body())

@@ -185,3 +185,28 @@ def test_memory_database_works(offload: bool) -> None:
         await db.close()
 
     asyncio.run(main())
+
+
+# A statement that runs for minutes: a recursive count to 10**10.
+ENDLESS = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000000000) "
+           "SELECT count(*) AS c FROM n")
+
+
+@pytest.mark.parametrize("offload", [False, pytest.param(True, marks=NEEDS_THREADS)])
+def test_statement_timeout_interrupts_a_runaway_statement(tmp_path: Path, offload: bool) -> None:
+    """A statement past statement_timeout is interrupted (a DatabaseError naming the timeout); the next one runs."""
+
+    async def main() -> None:
+        db = await SQLiteDatabase.open(str(tmp_path / "t.sqlite3"), offload=offload, statement_timeout=0.05)
+        try:
+            with pytest.raises(DatabaseError, match=r"longer than the statement timeout \(0\.05 s\)"):
+                await db.fetch_one(ENDLESS)
+            await db.execute("CREATE TABLE t (x INTEGER)")
+            with pytest.raises(DatabaseError, match="statement timeout"):
+                await db.batch([("INSERT INTO t VALUES (1)", ()), (ENDLESS, ())])
+            assert await db.fetch_all("SELECT x FROM t") == []  # the batch rolled back as a whole
+            assert await db.fetch_one("SELECT 1 AS ok") == {"ok": 1}
+        finally:
+            await db.close()
+
+    asyncio.run(main())

@@ -119,6 +119,24 @@ def test_integer_variables_take_positive_ascii_integers_only(raw: str) -> None:
         Settings.from_env({"PASSWORD_ROUNDS": raw})
 
 
+def test_database_timeouts_and_pool_size_have_bounded_defaults_and_are_read() -> None:
+    """Database calls are bounded by default (5 s a call, 3 s a statement, 5 connections); the variables set them."""
+    defaults = Settings.from_env({})
+    assert (defaults.database_timeout, defaults.database_statement_timeout, defaults.database_pool_size) == (
+        5.0, 3.0, 5)
+    settings = Settings.from_env({"DATABASE_TIMEOUT": "2", "DATABASE_STATEMENT_TIMEOUT": "0.75",
+                                  "DATABASE_POOL_SIZE": "12"})
+    assert (settings.database_timeout, settings.database_statement_timeout, settings.database_pool_size) == (
+        2.0, 0.75, 12)
+
+
+@pytest.mark.parametrize("raw", ["0", "0.0", "-1", "nan", "inf", "1e3", "1_0", "٢", ".5", "5.", "1.2.3", "3601"])
+def test_timeouts_take_plain_positive_decimal_seconds_only(raw: str) -> None:
+    """DATABASE_TIMEOUT refuses zero, negatives, nan/inf, exponents, underscores, non-ASCII digits, over an hour."""
+    with pytest.raises(SettingsError, match="DATABASE_TIMEOUT: must be"):
+        Settings.from_env({"DATABASE_TIMEOUT": raw})
+
+
 def test_admin_email_and_password_come_together() -> None:
     """ADMIN_EMAIL without SUPER_ADMIN_PASSWORD (or the reverse) is refused, naming the missing one."""
     with pytest.raises(SettingsError, match="SUPER_ADMIN_PASSWORD: required when ADMIN_EMAIL is set"):
@@ -155,7 +173,7 @@ def test_settings_behave_as_a_frozen_dataclass_value() -> None:
     """Settings compare and hash by value, build positionally in field order, and work with dataclasses helpers."""
     names = [f.name for f in dataclasses.fields(Settings)]
     assert names[:3] == ["environment", "database_url", "secret_key"]
-    assert len(names) == 13
+    assert len(names) == 16
     first = Settings(database_url="sqlite:///x.db", secret_key="k" * 40)
     assert first == Settings("development", "sqlite:///x.db", "k" * 40)
     assert hash(first) == hash(Settings(database_url="sqlite:///x.db", secret_key="k" * 40))
@@ -167,7 +185,8 @@ def test_settings_behave_as_a_frozen_dataclass_value() -> None:
     assert repr(Settings()) == (
         "Settings(environment='development', database_url='sqlite:///leancore.sqlite3', admin_email=None, "
         "init_on_startup=False, access_token_minutes=30, token_issuer=None, token_audience=None, "
-        "password_rounds=600000, forwarded_allow_ips=(), hash_queue_seconds=10.0)")
+        "password_rounds=600000, forwarded_allow_ips=(), hash_queue_seconds=10.0, database_timeout=5.0, "
+        "database_statement_timeout=3.0, database_pool_size=5)")
     with pytest.raises(dataclasses.FrozenInstanceError):
         del first.environment  # type: ignore[misc]
 

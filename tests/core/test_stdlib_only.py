@@ -18,7 +18,7 @@ import core
 
 CORE_DIR = Path(core.__file__).resolve().parent
 # Imported only when their feature is used, never at import time: a guarded optional speed-up / driver.
-OPTIONAL_THIRD_PARTY = {"bcrypt", "psycopg", "js", "pyodide"}
+OPTIONAL_THIRD_PARTY = {"bcrypt", "psycopg", "psycopg_pool", "js", "pyodide"}
 
 
 def core_modules() -> list[str]:

@@ -10,7 +10,15 @@ from typing import Any
 
 import pytest
 
-from core.db import Database, DatabaseError, DatabaseUnavailableError, IntegrityError, connect
+from core.db import (
+    Database,
+    DatabaseError,
+    DatabaseUnavailableError,
+    IntegrityError,
+    PostgresDatabase,
+    TransactionConflictError,
+    connect,
+)
 from core.initialization import DEFAULT_SITE_SETTINGS, InitializationReport, initialize, initialize_database
 from core.migrations import Migration, load_migrations
 from core.settings import Settings
@@ -142,3 +150,105 @@ def test_unreachable_postgresql_gives_a_failed_report() -> None:
     assert not report.ok
     assert report.database_type == "postgresql"
     assert report.errors[0].startswith("connect: cannot connect to PostgreSQL at postgresql://postgres@127.0.0.1:1/x")
+
+
+def _crossed_batches(first: int, second: int) -> list[tuple[str, tuple[Any, ...]]]:
+    # Lock one row, give the other batch time to lock its own, then ask for that one: a deadlock by construction.
+    return [("UPDATE counters SET n = n + 1 WHERE id = ?", (first,)), ("SELECT pg_sleep(0.3)", ()),
+            ("UPDATE counters SET n = n + 1 WHERE id = ?", (second,))]
+
+
+def test_a_real_deadlock_between_two_batches_is_retried_and_both_apply(pg_url: str) -> None:
+    """Two batches locking two rows in opposite orders, from two database objects (as from two processes),
+    deadlock; the server's victim is run again, so both apply."""
+
+    async def main() -> None:
+        db, other = await connect(pg_url), await connect(pg_url)
+        try:
+            await db.execute("CREATE TABLE counters (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+            await db.execute("INSERT INTO counters VALUES (1, 0), (2, 0)")
+            await asyncio.gather(db.batch(_crossed_batches(1, 2)), other.batch(_crossed_batches(2, 1)))
+            assert await db.fetch_all("SELECT id, n FROM counters ORDER BY id") == [{"id": 1, "n": 2},
+                                                                                    {"id": 2, "n": 2}]
+        finally:
+            await db.close()
+            await other.close()
+
+    asyncio.run(main())
+
+
+def test_a_real_deadlock_without_retries_left_is_a_conflict(pg_url: str) -> None:
+    """With a single attempt allowed, the same crossed batches give one TransactionConflictError, not unavailable."""
+
+    async def main() -> None:
+        import psycopg
+
+        pooled = await connect(pg_url, pool_size=2)
+        assert isinstance(pooled, PostgresDatabase)
+        db = PostgresDatabase(pooled._pool, psycopg, attempts=1)  # the control: what the retry above absorbed
+        try:
+            await db.execute("CREATE TABLE counters (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+            await db.execute("INSERT INTO counters VALUES (1, 0), (2, 0)")
+            results = await asyncio.gather(db.batch(_crossed_batches(1, 2)), db.batch(_crossed_batches(2, 1)),
+                                           return_exceptions=True)
+            errors = [r for r in results if isinstance(r, Exception)]
+            assert len(errors) == 1, results
+            assert isinstance(errors[0], TransactionConflictError)
+            assert "deadlock detected" in str(errors[0])
+        finally:
+            await db.close()
+
+    asyncio.run(main())
+
+
+def test_statement_timeout_is_enforced_by_the_server(pg_url: str) -> None:
+    """With statement_timeout, the server cancels a slow statement (a DatabaseError); the next call works."""
+
+    async def main() -> None:
+        db = await connect(pg_url, statement_timeout=0.2)
+        try:
+            with pytest.raises(DatabaseError, match="statement timeout") as info:
+                await db.fetch_one("SELECT pg_sleep(30)")
+            assert not isinstance(info.value, DatabaseUnavailableError)
+            assert await db.fetch_one("SHOW statement_timeout") == {"statement_timeout": "200ms"}
+        finally:
+            await db.close()
+
+    asyncio.run(main())
+
+
+def test_calls_run_side_by_side_in_a_bounded_pool(pg_url: str) -> None:
+    """A hung statement does not hold up other calls; once the whole pool is hung, a call is unavailable within its
+    call_timeout instead of queueing; the pool serves again once the hung calls are abandoned."""
+    import psycopg
+
+    async def main() -> None:
+        db = await connect(pg_url, pool_size=2, call_timeout=3)
+        assert isinstance(db, PostgresDatabase)
+        impatient = PostgresDatabase(db._pool, psycopg, call_timeout=0.3)  # the same pool, a shorter bound
+        try:
+            hung = asyncio.ensure_future(db.fetch_one("SELECT pg_sleep(30)"))
+            await asyncio.sleep(0.2)  # let it take its connection
+            # a second connection answers while the first is busy (one shared connection would wait 30 s here)
+            assert await asyncio.wait_for(impatient.fetch_one("SELECT 1 AS ok"), 10) == {"ok": 1}
+            second = asyncio.ensure_future(db.fetch_one("SELECT pg_sleep(30)"))
+            await asyncio.sleep(0.2)
+            with pytest.raises(DatabaseUnavailableError, match=r"couldn.t get a connection|no answer within 0\.3 s"):
+                await asyncio.wait_for(impatient.fetch_one("SELECT 1 AS ok"), 10)  # both hung: a bounded wait
+            for task in (hung, second):
+                with pytest.raises(DatabaseUnavailableError, match="no answer within 3 s"):
+                    await asyncio.wait_for(task, 10)
+            # the abandoned statements are cancelled on the server and their connections come back
+            assert await asyncio.wait_for(_eventually_ok(db), 30) == {"ok": 1}
+        finally:
+            await db.close()
+
+    asyncio.run(main())
+
+
+async def _eventually_ok(db: Database) -> Any:
+    while True:
+        try:
+            return await db.fetch_one("SELECT 1 AS ok")
+        except DatabaseUnavailableError:
+            await asyncio.sleep(0.1)
