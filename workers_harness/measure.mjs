@@ -13,6 +13,10 @@
 //                                                          path, the copy loop and a for loop over _hmac, alternating
 //                                                          in ONE process, N calls each (probes/pbkdf2_paths.mjs);
 //                                                          value = each side's fastest call
+//   jwt-mac         workers.jwt_mac.{sha256,sha384,sha512}.{oneshot,states}   core.jwt's MAC (us per MAC, 270-byte
+//                                                          input) by both key preparations, alternating batches of
+//                                                          5,000 in ONE process, N batches each (probes/jwt_mac.mjs);
+//                                                          value = each side's fastest batch
 //   login-bcrypt    workers.login.bcrypt_cost10            legacy bcrypt verify (pure Python), measured at cost C
 //                                                          (default 10) and scaled x2 per cost step below 10
 import { execFileSync } from "node:child_process";
@@ -90,6 +94,18 @@ const FIGURES = {
         samples: samples.map((s) => s.cpu_ms), rounds: out.rounds, process: "one, sides alternating",
         path: side === "default" ? out.default_path : side,
       }));
+    }
+  },
+  "jwt-mac": () => {
+    const out = probe("jwt_mac.mjs", runs, 5000);
+    for (const [digest, sides] of Object.entries(out.samples)) {
+      for (const [side, us] of Object.entries(sides)) {
+        console.log(JSON.stringify({
+          id: `workers.jwt_mac.${digest}.${side}`, value: Math.min(...us), unit: "us", runs: us.length,
+          estimator: "min", median_us: r2(median(us)), samples: us, batch: out.batch,
+          message_bytes: out.message_bytes, process: "one, sides alternating",
+        }));
+      }
     }
   },
   "login-bcrypt": () => {
