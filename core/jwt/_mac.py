@@ -7,9 +7,10 @@ process), so per key one of two preparations (core._hmac_keys) is kept:
 - the two keyed hash states, copied per message, as RFC 2104 §4 suggests ("the intermediate results ... may be
   precomputed"): the faster way where hashlib is OpenSSL's (CPython; ~half of ``hmac.digest`` on CPython 3.11);
 - the key as HMAC uses it (hashed first if longer than the block), passed to CPython's built-in HACL* one-shot HMAC
-  (``_hmac.compute_sha256`` ...) where hashlib has no OpenSSL, as on Pyodide 314: one C call there took 0.49-0.72x
-  the time of the state copies (HS256/384/512, 50- and 270-byte messages, Pyodide 314.0.7 under Node 20), whose
-  copy/update/digest calls each cost more in WebAssembly than the two compressions they save.
+  (``_hmac.compute_sha256`` ...) where hashlib has no OpenSSL, as on Pyodide 314: a MAC through it there took
+  0.79-0.83x the time of the state copies (HS256/384/512, 270-byte input, Pyodide 314.0.7 under Node 20;
+  workers_harness/measure.mjs jwt-mac), whose copy/update/digest calls each cost more in WebAssembly than the two
+  compressions they save.
 
 Output is identical to ``hmac.digest`` either way (tests/core/test_jwt_mac.py pins both).
 

@@ -3,9 +3,10 @@
 - ``"hashlib"``: ``hashlib.pbkdf2_hmac``, OpenSSL's C loop (CPython).
 - ``"oneshot"``: a loop over CPython's built-in HACL* HMAC, ``_hmac.compute_sha256`` (CPython >= 3.14, Pyodide 314,
   which has no ``_hashlib`` and so no ``hashlib.pbkdf2_hmac``: what Cloudflare Python Workers run). Inside Pyodide
-  314.0.7 under Node 20 it took 0.60x the CPU of the ``"copy"`` loop at 600,000 rounds (same process, alternating):
-  0.69x from the one C call per HMAC replacing six (it re-hashes the padded key, two more compressions, yet the
-  state copies cost more in WebAssembly), the rest from running the iteration chain in C (see _oneshot_chain).
+  314.0.7 under Node 20 it took 0.63x the CPU of the ``"copy"`` loop at 600,000 rounds (same process, alternating;
+  workers_harness/measure.mjs pbkdf2-paths): 0.72x from the one C call per HMAC replacing six (it re-hashes the
+  padded key, two more compressions, yet the state copies cost more in WebAssembly), the rest from running the
+  iteration chain without bytecode per round (see _oneshot_chain).
 - ``"copy"``: HMAC (RFC 2104) from two pre-keyed SHA-256 states copied per iteration, ~3x ``hashlib.pbkdf2_hmac``
   on CPython 3.11 (a loop over ``hmac.digest`` re-keys every call and measured ~7.6x there).
 
@@ -106,8 +107,8 @@ def _oneshot_chain(compute: Callable[[bytes, bytes], bytes], key: bytes, u: byte
     """``[u, HMAC(key, u), HMAC(key, HMAC(key, u)), ...]``, ``count`` HMACs long after ``u``, with no bytecode per HMAC.
 
     ``map`` reads each message from ``chain`` itself while ``list.extend`` appends each result as it is made (a list
-    iterator yields items appended during the iteration). Inside Pyodide 314 this took 0.60x the copy loop's CPU
-    at 600,000 rounds against 0.69x for a Python ``for`` loop making the same calls and XOR-ing as it goes.
+    iterator yields items appended during the iteration). Inside Pyodide 314 this took 0.63x the copy loop's CPU
+    at 600,000 rounds against 0.72x for a Python ``for`` loop making the same calls and XOR-ing as it goes.
     """
     chain = [u]
     chain.extend(map(compute, repeat(key, count), chain))
