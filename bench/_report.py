@@ -159,7 +159,11 @@ WORKERS_FIGURES = [
     ("workers.nosnapshot.first_request.leancore", "no snapshot: import worker + first request"),
     ("workers.nosnapshot.first_request.bare", "no snapshot: bare FastAPI app of the same shape, same run"),
     ("workers.import_core", "import every core module"),
-    ("workers.login.pbkdf2_600k", "login: verify PBKDF2-SHA256 at the policy's 600,000 rounds (pure fallback)"),
+    ("workers.login.pbkdf2_600k", "login: verify PBKDF2-SHA256 at the policy's 600,000 rounds (core's default path)"),
+    ("workers.pbkdf2_600k.paired.default", "PBKDF2 at 600,000 rounds, core's default path (one process, alternating)"),
+    ("workers.pbkdf2_600k.paired.copy", "PBKDF2 at 600,000 rounds, the pad-state copy loop (same process)"),
+    ("workers.pbkdf2_600k.paired.for_loop", "PBKDF2 at 600,000 rounds, a for loop over _hmac.compute_sha256 (same "
+     "process)"),
     ("workers.login.bcrypt_cost10", "login: verify a legacy bcrypt hash, cost 10 (pure Python)"),
 ]
 
@@ -194,6 +198,14 @@ def _workers_section(results: dict[str, Measurement]) -> list[str]:
     if ours is not None and bare is not None:
         out += ["", f"No snapshot, leancore / bare FastAPI: **{ours.value / bare.value:.2f}x** "
                 f"({ours.details.get('routes')} routes, {ours.details.get('models')} models on both sides)."]
+    paired = {side: results.get(f"workers.pbkdf2_600k.paired.{side}") for side in ("default", "copy", "for_loop")}
+    if paired["default"] is not None and paired["copy"] is not None:
+        loop = paired["for_loop"]
+        out += ["", f"PBKDF2 in one Pyodide process, core's default path "
+                f"(`{paired['default'].details.get('path')}`) / the copy loop it replaced: "
+                f"**{paired['default'].value / paired['copy'].value:.2f}x**"
+                + ("" if loop is None else f"; a for loop over the same one-shot call: "
+                   f"{loop.value / paired['copy'].value:.2f}x") + "."]
     snap = results.get("workers.snapshot.first_request")
     if snap is not None:
         out += ["", f"Snapshot: {snap.details.get('snapshot_bytes', 0) / 1e6:,.1f} MB of Wasm memory, taken after "

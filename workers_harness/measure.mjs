@@ -1,13 +1,22 @@
 // Figures for bench/ (issue 7's budgets), one JSON line per figure on stdout, under the ids budgets.toml declares:
 //   {"id": ..., "value": <median whole-process CPU ms>, "unit": "ms", "runs": N, "main_ms": <median>, "samples": [...]}
 // Each sample is a fresh Node process (probes/*.mjs), run one after another so samples do not compete for the cores.
-// value = median whole-process CPU (all Node threads: what Workers bills), main_ms = the main thread's median.
+// value = median whole-process CPU (all Node threads: what Workers bills), main_ms = the main thread's median
+// (pbkdf2-paths: the fastest call of each side, see there).
 // usage: node measure.mjs [--runs N] [--bcrypt-cost C] [figure ...]
 //   import-core     workers.import_core                    every core module imported inside Pyodide
 //   snapshot        workers.snapshot.first_request         restore a snapshot taken after `import worker`, then the
 //                                                          first request through worker.Default.fetch
 //   nosnapshot      workers.nosnapshot.first_request.{leancore,bare}   import + first request, interleaved samples
-//   login-pbkdf2    workers.login.pbkdf2_600k              verify_password at the policy rounds (pure fallback)
+//   login-pbkdf2    workers.login.pbkdf2_600k              verify_password at the policy rounds (core's default path)
+//   pbkdf2-paths    workers.pbkdf2_600k.paired.{default,copy,for_loop}   PBKDF2 at 600,000 rounds by core's default
+//                                                          path, the copy loop and a for loop over _hmac, alternating
+//                                                          in ONE process, N calls each (probes/pbkdf2_paths.mjs);
+//                                                          value = each side's fastest call
+//   jwt-mac         workers.jwt_mac.{sha256,sha384,sha512}.{oneshot,states}   core.jwt's MAC (us per MAC, 270-byte
+//                                                          input) by both key preparations, alternating batches of
+//                                                          5,000 in ONE process, N batches each (probes/jwt_mac.mjs);
+//                                                          value = each side's fastest batch
 //   login-bcrypt    workers.login.bcrypt_cost10            legacy bcrypt verify (pure Python), measured at cost C
 //                                                          (default 10) and scaled x2 per cost step below 10
 import { execFileSync } from "node:child_process";
@@ -72,6 +81,32 @@ const FIGURES = {
   },
   "login-pbkdf2": () => {
     emit("workers.login.pbkdf2_600k", repeat(runs, () => probe("login.mjs", "pbkdf2", 600000)), { rounds: 600000 });
+  },
+  "pbkdf2-paths": () => {
+    // value = the fastest call of each side, as bench/test_passwords_bench.py's paired hashes: every side is the
+    // same deterministic work per call and host noise only adds to it (one call in five took 1.5x in a budget run).
+    const out = probe("pbkdf2_paths.mjs", 600000, runs);
+    for (const [side, samples] of Object.entries(out.samples)) {
+      const fastest = samples.reduce((a, b) => (b.cpu_ms < a.cpu_ms ? b : a));
+      console.log(JSON.stringify({
+        id: `workers.pbkdf2_600k.paired.${side}`, value: fastest.cpu_ms, unit: "ms", runs: samples.length,
+        main_ms: fastest.main_ms, estimator: "min", median_ms: r2(median(samples.map((s) => s.cpu_ms))),
+        samples: samples.map((s) => s.cpu_ms), rounds: out.rounds, process: "one, sides alternating",
+        path: side === "default" ? out.default_path : side,
+      }));
+    }
+  },
+  "jwt-mac": () => {
+    const out = probe("jwt_mac.mjs", runs, 5000);
+    for (const [digest, sides] of Object.entries(out.samples)) {
+      for (const [side, us] of Object.entries(sides)) {
+        console.log(JSON.stringify({
+          id: `workers.jwt_mac.${digest}.${side}`, value: Math.min(...us), unit: "us", runs: us.length,
+          estimator: "min", median_us: r2(median(us)), samples: us, batch: out.batch,
+          message_bytes: out.message_bytes, process: "one, sides alternating",
+        }));
+      }
+    }
   },
   "login-bcrypt": () => {
     const samples = repeat(runs, () => probe("login.mjs", "bcrypt", bcryptCost));

@@ -1,14 +1,16 @@
 """pytest plugin loaded only inside Pyodide (``-p pyodide_pytest_plugin`` from run_core_tests.mjs).
 
-It refuses to run anywhere but Pyodide, refuses to run if ``hashlib.pbkdf2_hmac`` exists (then core's pure-Python
-PBKDF2 fallback, the path Workers forces, would not be the one under test), and turns the few tests that cannot run
-inside Pyodide by nature into skips that carry their reason, so they show in the ``-ra`` summary.
+It refuses to run anywhere but Pyodide, refuses to run if ``hashlib.pbkdf2_hmac`` exists or ``_hmac`` is missing
+(then core's PBKDF2 and JWT MAC would not take the one-shot HACL* HMAC path Workers runs, and its tests, skipped on
+CPython 3.10-3.13, would be skipped here too), and turns the few tests that cannot run inside Pyodide by nature into
+skips that carry their reason, so they show in the ``-ra`` summary.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib.util
 import selectors
 import sys
 import time
@@ -82,6 +84,11 @@ def pytest_configure(config: pytest.Config) -> None:
             "hashlib.pbkdf2_hmac exists in this Pyodide: core's PBKDF2 fallback (the path Workers forces) would not "
             "be exercised; revisit the harness for this Pyodide version"
         )
+    if importlib.util.find_spec("_hmac") is None:
+        raise pytest.UsageError(
+            "no _hmac in this Pyodide: core's one-shot HMAC paths (PBKDF2, JWT MAC) would go untested; revisit the "
+            "harness for this Pyodide version"
+        )
     # Pyodide's default loop (WebLoop) cannot block: its asyncio.run needs JSPI stack switching, which Node 20
     # lacks. Core's async code (SQLite inline, initialisation) does no I/O the loop must wait on, so tests run it on
     # asyncio's own loop with a selector that has no descriptors. D1 calls need the JS event loop: those are
@@ -109,5 +116,6 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
     return [
         f"Pyodide {pyodide.__version__}, Python {sys.version.split()[0]} on {sys.platform}",
-        "hashlib.pbkdf2_hmac: absent -> core's pure-Python PBKDF2 fallback is the path under test",
+        "hashlib.pbkdf2_hmac: absent, _hmac: present -> core's PBKDF2 runs its one-shot HACL* HMAC path by default "
+        "(the copy loop is tested too)",
     ]

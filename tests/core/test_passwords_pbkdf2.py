@@ -1,14 +1,33 @@
-"""PBKDF2-HMAC-SHA256: the pure-Python fallback equals hashlib.pbkdf2_hmac, and the RFC 7914 vectors hold."""
+"""PBKDF2-HMAC-SHA256: every path this interpreter has gives the same bytes, the RFC 7914 vectors hold, and the
+fastest path is the default.
+
+The ``"oneshot"`` path needs ``_hmac`` (CPython >= 3.14, Pyodide 314): its tests run inside Pyodide (tox -e pyodide,
+whose plugin refuses to start without ``_hmac``) and are skipped, saying so, on CPython 3.10-3.13. The loop around
+it is also driven by ``hmac.digest`` here, which runs everywhere.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+from functools import reduce
+from operator import xor
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.passwords._pbkdf2 import native_available, pbkdf2_sha256
+from core.passwords import _pbkdf2
+from core.passwords._pbkdf2 import PATHS, available_paths, default_path, native_available, pbkdf2_sha256
+
+MISSING = {
+    "hashlib": "no hashlib.pbkdf2_hmac in this interpreter (Pyodide 314 has no OpenSSL)",
+    "oneshot": "no _hmac (HACL* HMAC) here: CPython >= 3.14 and Pyodide 314 only; tox -e pyodide runs it",
+}
+EACH_PATH = [
+    pytest.param(path, marks=pytest.mark.skipif(path not in available_paths(), reason=MISSING.get(path, "")))
+    for path in PATHS
+]
 
 # RFC 7914 §11 (scrypt's PBKDF2-HMAC-SHA256 test vectors): (password, salt, rounds, dklen, hex output).
 RFC7914_VECTORS = [
@@ -21,11 +40,43 @@ RFC7914_VECTORS = [
 ]
 
 
-@pytest.mark.parametrize("pure", [False, True])
+def _hmac_digest_sha256(key: bytes, message: bytes) -> bytes:
+    return hmac.digest(key, message, "sha256")
+
+
+@pytest.fixture
+def fresh_detection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forget the detected paths, so that a test's change to hashlib is seen (and undone afterwards)."""
+    monkeypatch.setattr(_pbkdf2, "_available", None)
+
+
+@pytest.mark.parametrize("path", EACH_PATH)
 @pytest.mark.parametrize(("password", "salt", "rounds", "dklen", "expected"), RFC7914_VECTORS)
-def test_rfc7914_vectors(password: bytes, salt: bytes, rounds: int, dklen: int, expected: str, pure: bool) -> None:
-    """Both engines reproduce the PBKDF2-HMAC-SHA256 vectors of RFC 7914 §11, multi-block output included."""
-    assert pbkdf2_sha256(password, salt, rounds, dklen, pure=pure).hex() == expected
+def test_rfc7914_vectors(password: bytes, salt: bytes, rounds: int, dklen: int, expected: str, path: str) -> None:
+    """Each path reproduces the PBKDF2-HMAC-SHA256 vectors of RFC 7914 §11, multi-block output included."""
+    assert pbkdf2_sha256(password, salt, rounds, dklen, path=path).hex() == expected
+
+
+@pytest.mark.parametrize("path", EACH_PATH)
+def test_passlib_format_example(path: str) -> None:
+    """Each path gives the checksum of passlib's documented-format example ("password", 16 zero bytes, 1000)."""
+    # $pbkdf2-sha256$1000$AAAAAAAAAAAAAAAAAAAAAA$dGBRjrF0HXvnspFIKLlwEavbAfLm6U/5VEkKXHS.VVQ, ab64-decoded
+    expected = "7460518eb1741d7be7b2914828b97011abdb01f2e6e94ff954490a5c74be5554"
+    assert pbkdf2_sha256(b"password", bytes(16), 1000, path=path).hex() == expected
+
+
+@settings(max_examples=60)
+@given(
+    password=st.binary(max_size=200),
+    salt=st.binary(max_size=64),
+    rounds=st.integers(1, 50),
+    dklen=st.integers(1, 100),
+)
+def test_every_available_path_gives_the_same_bytes(password: bytes, salt: bytes, rounds: int, dklen: int) -> None:
+    """All paths here (hashlib's where present) agree for any password (longer than the block too), salt, length."""
+    outputs = {path: pbkdf2_sha256(password, salt, rounds, dklen, path=path) for path in available_paths()}
+    assert len(outputs) >= 2
+    assert len(set(outputs.values())) == 1, outputs
 
 
 @pytest.mark.cpython_only(reason="hashlib.pbkdf2_hmac is the oracle; Pyodide 314 has none (RFC 7914 vectors cover it)")
@@ -36,25 +87,101 @@ def test_rfc7914_vectors(password: bytes, salt: bytes, rounds: int, dklen: int, 
     rounds=st.integers(1, 50),
     dklen=st.integers(1, 100),
 )
-def test_pure_fallback_equals_hashlib(password: bytes, salt: bytes, rounds: int, dklen: int) -> None:
-    """The pure-Python fallback gives hashlib.pbkdf2_hmac's bytes for any password (long keys too), salt and length."""
-    assert pbkdf2_sha256(password, salt, rounds, dklen, pure=True) == hashlib.pbkdf2_hmac(
-        "sha256", password, salt, rounds, dklen
-    )
+def test_pure_paths_equal_hashlib(password: bytes, salt: bytes, rounds: int, dklen: int) -> None:
+    """Each non-hashlib path here gives hashlib.pbkdf2_hmac's bytes for any password, salt and length."""
+    expected = hashlib.pbkdf2_hmac("sha256", password, salt, rounds, dklen)
+    for path in available_paths()[1:]:
+        assert pbkdf2_sha256(password, salt, rounds, dklen, path=path) == expected
 
 
-def test_cpython_has_the_native_engine() -> None:
-    """On CPython hashlib.pbkdf2_hmac exists and is the engine used unless the fallback is forced."""
-    assert native_available() is hasattr(hashlib, "pbkdf2_hmac")
+@settings(max_examples=40)
+@given(password=st.binary(max_size=200), salt=st.binary(max_size=40), rounds=st.integers(1, 40))
+def test_oneshot_loop_over_hmac_digest_equals_the_copy_loop(password: bytes, salt: bytes, rounds: int) -> None:
+    """The one-shot path's loop (chains, XOR folding, long keys hashed once) over hmac.digest equals the copy loop."""
+    got = _pbkdf2._pbkdf2_sha256_oneshot(_hmac_digest_sha256, password, salt, rounds, 40)
+    assert got == _pbkdf2._pbkdf2_sha256_copy(password, salt, rounds, 40)
 
 
-def test_missing_native_engine_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without hashlib.pbkdf2_hmac (as on Pyodide 314) the default call uses the pure fallback, same bytes."""
+@pytest.mark.parametrize("rounds", [1, 2, 3, 4, 7, 8, 9, 10])
+def test_chains_join_without_losing_or_repeating_an_iteration(monkeypatch: pytest.MonkeyPatch, rounds: int) -> None:
+    """With chains of 4 HMACs, rounds on and around chain boundaries still XOR every U_i exactly once."""
+    monkeypatch.setattr(_pbkdf2, "_CHAIN", 4)
+    got = _pbkdf2._pbkdf2_sha256_oneshot(_hmac_digest_sha256, b"pw", b"salt", rounds, 32)
+    assert got == _pbkdf2._pbkdf2_sha256_copy(b"pw", b"salt", rounds, 32)
+
+
+@pytest.mark.parametrize("path", EACH_PATH)
+def test_rounds_past_one_chain(path: str) -> None:
+    """Rounds just past one full chain of U_i agree with the copy loop, on every path."""
+    rounds = _pbkdf2._CHAIN + 2
+    assert pbkdf2_sha256(b"pw", b"salt", rounds, path=path) == _pbkdf2._pbkdf2_sha256_copy(b"pw", b"salt", rounds, 32)
+
+
+def test_chain_feeds_each_hmac_its_predecessor() -> None:
+    """_oneshot_chain returns u followed by count successive applications of the function, in order."""
+    def step(key: bytes, message: bytes) -> bytes:
+        return hashlib.sha256(key + message).digest()
+
+    chain = _pbkdf2._oneshot_chain(step, b"k", b"u", 10)
+    expected = [b"u"]
+    for _ in range(10):
+        expected.append(step(b"k", expected[-1]))
+    assert chain == expected
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5, 8, 13, 64, 100])
+def test_xor_blocks_is_the_xor_of_every_block(count: int) -> None:
+    """Folding the joined blocks in halves gives the XOR of all of them, for odd and even counts."""
+    blocks = [hashlib.sha256(i.to_bytes(2, "big")).digest() for i in range(count)]
+    assert _pbkdf2._xor_blocks(blocks) == reduce(xor, (int.from_bytes(b, "big") for b in blocks))
+
+
+def test_paths_are_listed_fastest_first() -> None:
+    """The copy loop exists everywhere, hashlib's where pbkdf2_hmac does, and the list keeps PATHS' order."""
+    available = available_paths()
+    assert available[-1] == "copy"
+    assert list(available) == [path for path in PATHS if path in available]
+    assert ("hashlib" in available) is hasattr(hashlib, "pbkdf2_hmac") is native_available()
+
+
+def test_default_is_the_fastest_path() -> None:
+    """The default is the first available path; pure=True takes the fastest that is not hashlib's."""
+    available = available_paths()
+    assert default_path() == available[0]
+    assert default_path(pure=True) == next(path for path in available if path != "hashlib")
+
+
+def test_forced_path_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """path= decides the code that runs, whatever the default would have been."""
+    calls: list[str] = []
+    monkeypatch.setattr(_pbkdf2, "_pbkdf2_sha256_copy", lambda *args: calls.append("copy") or b"")
+    pbkdf2_sha256(b"pw", b"salt", 2, path="copy")
+    assert calls == ["copy"]
+
+
+def test_missing_native_engine_falls_back(monkeypatch: pytest.MonkeyPatch, fresh_detection: None) -> None:
+    """Without hashlib.pbkdf2_hmac (as on Pyodide 314) the default call uses a pure path, same bytes."""
     # hashlib.pbkdf2_hmac("sha256", b"pw", b"salt", 100) on CPython 3.11; fixed so the test also runs in Pyodide
     expected = bytes.fromhex("2abfac6a729e5abcc10c42850d51f912edf82c8cfb33d09a7e983c271d54d993")
     monkeypatch.delattr(hashlib, "pbkdf2_hmac", raising=False)
     assert not native_available()
+    assert default_path() in ("oneshot", "copy")
     assert pbkdf2_sha256(b"pw", b"salt", 100) == expected
+
+
+@pytest.mark.parametrize("path", ["sha256", "pure", "", "HASHLIB"])
+def test_unknown_path_is_refused(path: str) -> None:
+    """A path name outside PATHS raises ValueError naming the available ones."""
+    with pytest.raises(ValueError, match=r"available: .*copy"):
+        pbkdf2_sha256(b"pw", b"salt", 1, path=path)
+
+
+@pytest.mark.parametrize("path", [p for p in PATHS if p != "copy"])
+def test_path_missing_here_is_refused(monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    """Forcing a path this interpreter lacks raises ValueError rather than quietly taking another."""
+    monkeypatch.setattr(_pbkdf2, "_available", tuple(p for p in available_paths() if p != path))
+    with pytest.raises(ValueError, match=f"{path!r} is not available"):
+        pbkdf2_sha256(b"pw", b"salt", 1, path=path)
 
 
 @pytest.mark.parametrize(("rounds", "dklen"), [(0, 32), (-1, 32), (1, 0)])
