@@ -13,6 +13,27 @@ import os
 import sys
 
 
+def _database_problem() -> str | None:
+    """Why the configured database cannot be opened, in one line, or None when it can.
+
+    Checked before uvicorn starts: a failure inside the app's lifespan would reach the user as uvicorn's traceback.
+    """
+    import asyncio
+
+    from core.db import DatabaseError, connect
+    from core.settings import Settings
+
+    async def probe() -> None:
+        db = await connect(Settings.from_env().database_url)
+        await db.close()
+
+    try:
+        asyncio.run(probe())
+    except DatabaseError as exc:
+        return str(exc).strip().replace("\n", " ")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m api", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
@@ -30,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
+    unreachable = _database_problem()
+    if unreachable is not None:
+        print(f"leancore: cannot start, {unreachable}", file=sys.stderr)
+        return 1
 
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(message)s"))

@@ -117,7 +117,11 @@ async def initialize_database(
     settings = context.settings
     if x_init_secret is not None:
         expected = settings.init_secret
-        if expected is None or not hmac.compare_digest(x_init_secret.encode(), expected.encode()):
+        if expected is None:
+            context.events.emit("init_denied", reason="no_init_secret_configured", client=client)
+            raise forbidden("no init secret is configured on this server (INIT_SECRET is unset); "
+                            "use a super admin's bearer token")
+        if not hmac.compare_digest(x_init_secret.encode(), expected.encode()):
             context.events.emit("init_denied", reason="wrong_init_secret", client=client)
             raise forbidden("the init secret is not correct")
         via = "init_secret"

@@ -1,4 +1,4 @@
-"""The PostgreSQL adapter: psycopg 3's ``AsyncConnection`` behind the async port (extra ``leancore[postgres]``).
+"""The PostgreSQL adapter: psycopg 3's ``AsyncConnection`` behind the async port (the ``postgres`` extra).
 
 psycopg is imported inside :meth:`PostgresDatabase.open`, never at module import, so ``core`` stays
 standard-library-only for everyone who does not use PostgreSQL. The connection runs in autocommit mode (one
@@ -75,7 +75,8 @@ class PostgresDatabase:
             from psycopg.rows import dict_row  # type: ignore[import-not-found]
         except ImportError as exc:
             raise DatabaseUnavailableError(
-                "PostgreSQL support needs psycopg 3: install the extra with pip install 'leancore[postgres]'"
+                'PostgreSQL support needs psycopg 3: pip install "psycopg[binary]" '
+                '(or, from a leancore checkout, pip install ".[postgres]")'
             ) from exc
         try:
             connection = await psycopg.AsyncConnection.connect(

@@ -86,8 +86,8 @@ async def _timed(report: InitializationReport, name: str,
 async def _migrate(db: Database, report: InitializationReport, migrations: Sequence[Migration]) -> bool:
     async def table() -> tuple[str, str]:
         if await ensure_migrations_table(db):
-            return APPLIED, "created d1_migrations"
-        return SKIPPED, "d1_migrations exists"
+            return APPLIED, "created the migrations table"
+        return SKIPPED, "the migrations table exists"
 
     if (await _timed(report, "migrations_table", table)).status == FAILED:
         return False

@@ -92,6 +92,18 @@ def test_python_m_api_refuses_to_start_in_production_without_secret_key(tmp_path
 
 
 @pytest.mark.subprocess
+def test_python_m_api_with_an_unreachable_postgresql_exits_with_one_line(tmp_path: Path) -> None:
+    """A PostgreSQL URL nothing listens on: exit 1 and one stderr line naming the server, no traceback."""
+    env = {**os.environ, **_env(f"postgresql://postgres@127.0.0.1:{free_port()}/leancore")}
+    result = subprocess.run([sys.executable, "-m", "api", "--port", str(free_port())], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("leancore: cannot start, cannot connect to PostgreSQL at postgresql://postgres@127.0.0.1:")
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.subprocess
 @pytest.mark.postgres
 def test_two_server_processes_share_the_login_throttle(pg_url: str, tmp_path: Path) -> None:
     """Failures alternated across two uvicorn processes on one PostgreSQL database hit ONE limit of 5."""

@@ -83,7 +83,7 @@ async def test_initialize_database_auth_matrix(session: Any, client: httpx.Async
 
 
 async def test_without_init_secret_only_a_super_admin_may_initialise(app: FastAPI, admin: dict[str, str]) -> None:
-    """With INIT_SECRET unset, any X-Init-Secret is 403 (even empty), and the super admin still gets 200."""
+    """With INIT_SECRET unset, any X-Init-Secret is 403 saying none is configured, and the super admin gets 200."""
     context = app.state.leancore
     context.configure(settings=dataclasses.replace(context.settings, init_secret=None),
                       database=await context.database())
@@ -91,6 +91,7 @@ async def test_without_init_secret_only_a_super_admin_may_initialise(app: FastAP
         for secret in ("", INIT_SECRET, "None"):
             response = await client.post("/system/initialize-database", headers={"X-Init-Secret": secret})
             assert response.status_code == 403
+            assert "no init secret is configured" in response.json()["message"]
         assert (await client.post("/system/initialize-database", headers=admin)).status_code == 200
 
 
