@@ -27,13 +27,16 @@ router = RouteTable(prefix="/system", tags=["system"])
 
 
 _HEALTHY = b'{"status":"healthy","database":"ok"}'
+UNINITIALIZED = ("the database is not initialised: run python -m core.initialization, POST "
+                 "/system/initialize-database, or start with INIT_ON_STARTUP=true")
 
 
 @router.get("/health", response_model=Health, response_model_exclude_none=True, responses={503: {"model": Health}})
 async def health(request: Request) -> Any:
-    """Healthy when the database answers a trivial query; 503 otherwise.
+    """Healthy when the database answers a trivial query and is initialised; 503 otherwise.
 
     The hot path of load balancers: no dependency resolution, a prebuilt body (measured in bench/test_api_bench.py).
+    Until every shipped migration is seen applied, each call also reads the migrations table; after that, never.
     """
     from core.db import DatabaseError, DatabaseUnavailableError
 
@@ -41,6 +44,13 @@ async def health(request: Request) -> Any:
     try:
         db = await context.database()
         await db.fetch_one("SELECT 1 AS ok")
+        if not context.initialized:
+            from core.initialization import is_database_initialized
+
+            context.initialized = await is_database_initialized(db)
+            if not context.initialized:
+                return JSONResponse({"status": "uninitialized", "database": "ok", "code": "database_uninitialized",
+                                     "message": UNINITIALIZED}, status_code=503)
     except DatabaseError as exc:
         if isinstance(exc, DatabaseUnavailableError):
             await context.discard_database()

@@ -117,6 +117,23 @@ async def test_initialize_database_creates_an_empty_database(env: dict[str, str]
     await app.state.leancore.close()
 
 
+async def test_health_is_503_uninitialized_until_the_database_is_initialised(env: dict[str, str]) -> None:
+    """On a database never initialised, health is 503 "uninitialized" saying what to run; after init, 200 healthy."""
+    app = create_app(Settings.from_env(env))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        for _ in range(2):  # not cached while uninitialised
+            response = await client.get("/system/health")
+            assert response.status_code == 503
+            body = response.json()
+            assert (body["status"], body["database"], body["code"]) == ("uninitialized", "ok", "database_uninitialized")
+            assert "python -m core.initialization" in body["message"]
+        assert (await client.post("/system/initialize-database",
+                                  headers={"X-Init-Secret": INIT_SECRET})).status_code == 200
+        response = await client.get("/system/health")
+        assert (response.status_code, response.json()) == (200, {"status": "healthy", "database": "ok"})
+    await app.state.leancore.close()
+
+
 async def test_health_answers_while_logins_hash(app: FastAPI, client: httpx.AsyncClient) -> None:
     """With 8 logins at 200,000 rounds in flight, /system/health still answers at once (hashing is off-loop)."""
     context = app.state.leancore
