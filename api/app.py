@@ -56,6 +56,21 @@ async def report_uninitialized(context: AppContext) -> None:
         log.warning("%s; /system/health answers 503 until then", UNINITIALIZED)
 
 
+async def report_missing_super_admin(context: AppContext) -> None:
+    """On an initialised database without an active super admin: one warning line saying how to create one."""
+    from core.db import DatabaseError
+
+    try:
+        row = await (await context.database()).fetch_one(
+            "SELECT id FROM users WHERE is_superuser = ? AND is_active = ? LIMIT 1", (True, True))
+    except DatabaseError as exc:
+        log.error("the users table cannot be read at startup: %s", exc)
+        return
+    if row is None:
+        log.warning("no active super admin exists: create one with python -m api create-admin --email EMAIL "
+                    "(or set ADMIN_EMAIL and SUPER_ADMIN_PASSWORD and initialise)")
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     context: AppContext = app.state.leancore
@@ -66,6 +81,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             await initialize_on_startup(context)
         else:
             await report_uninitialized(context)
+        if context.initialized:
+            await report_missing_super_admin(context)
     try:
         yield
     finally:

@@ -135,7 +135,8 @@ async def _super_admin(db: Database, settings: Settings, report: InitializationR
                 report.created["users"].append(email)
                 return APPLIED, f"created super admin {email}"
             return SKIPPED, f"{email} was created concurrently by another initialiser"
-        detail = f"{email} exists; its password and flags were left unchanged"
+        detail = (f"{email} exists; its password and flags were left unchanged "
+                  "(python -m api create-admin resets them)")
         if not existing["is_superuser"] or not existing["is_active"]:
             detail += " (note: that account is not an active superuser)"
         return SKIPPED, detail
