@@ -36,7 +36,10 @@ async def health(request: Request) -> Any:
     """Healthy when the database answers a trivial query and is initialised; 503 otherwise.
 
     The hot path of load balancers: no dependency resolution, a prebuilt body (measured in bench/test_api_bench.py).
-    Until every shipped migration is seen applied, each call also reads the migrations table; after that, never.
+    On CPython servers, until every shipped migration is seen applied, each call also reads the migrations table
+    (503 "uninitialized"); after that, never. Not on Workers, whose cron initialises the database: there the first
+    request is a health check inside the 1 s startup limit, and reading the shipped migration files would cost it
+    (workers.snapshot.first_request, bench/test_workers_bench.py).
     """
     from core.db import DatabaseError, DatabaseUnavailableError
 
@@ -44,7 +47,7 @@ async def health(request: Request) -> Any:
     try:
         db = await context.database()
         await db.fetch_one("SELECT 1 AS ok")
-        if not context.initialized:
+        if not context.initialized and not ON_PYODIDE:
             from core.initialization import is_database_initialized
 
             context.initialized = await is_database_initialized(db)
