@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import subprocess
 import sys
@@ -35,6 +36,30 @@ def cli(database_url: str, cwd: Path, *args: str, stdin: str = "") -> subprocess
                           capture_output=True, text=True, timeout=120, check=False)
 
 
+class Run:
+    """The command run in-process (the same ``main`` ``python -m api create-admin`` calls): exit status and output."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        self.monkeypatch, self.capsys = monkeypatch, capsys
+
+    def __call__(self, database_url: str, *args: str, stdin: str = "") -> tuple[int, str, str]:
+        from core.settings import VARIABLES
+
+        for name in VARIABLES:
+            self.monkeypatch.delenv(name, raising=False)
+        for name, value in _env(database_url).items():
+            self.monkeypatch.setenv(name, value)
+        self.monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        status = create_admin.main(list(args))
+        captured = self.capsys.readouterr()
+        return status, captured.out, captured.err
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    return Run(monkeypatch, capsys)
+
+
 def initialised(database_url: str) -> str:
     report = asyncio.run(initialize(Settings.from_env(_env(database_url))))
     assert report.ok, report.errors
@@ -63,6 +88,17 @@ def execute(database_url: str, sql: str, params: tuple[Any, ...] = ()) -> None:
     asyncio.run(main())
 
 
+def execute_fetch(database_url: str, sql: str) -> list[dict[str, Any]]:
+    async def main() -> list[dict[str, Any]]:
+        db = await connect(database_url)
+        try:
+            return await db.fetch_all(sql)
+        finally:
+            await db.close()
+
+    return asyncio.run(main())
+
+
 def login_status(database_url: str, email: str, password: str) -> int:
     async def main() -> int:
         app = create_app(Settings.from_env(_env(database_url)))
@@ -86,59 +122,54 @@ def test_creates_an_active_super_admin_from_stdin(database_url: str, tmp_path: P
     assert login_status(url, EMAIL, PASSWORD) == 200
 
 
-@pytest.mark.subprocess
-def test_resets_the_password_of_an_existing_account_and_reactivates_it(database_url: str, tmp_path: Path) -> None:
+def test_resets_the_password_of_an_existing_account_and_reactivates_it(database_url: str, run: Run) -> None:
     """An inactive, demoted account: new password, active super admin again; the old password stops working."""
     url = initialised(database_url)
-    assert cli(url, tmp_path, "--email", EMAIL, "--password-stdin", stdin="the old password\n").returncode == 0
+    assert run(url, "--email", EMAIL, "--password-stdin", stdin="the old password\n")[0] == 0
     execute(url, "UPDATE users SET is_active = ?, is_superuser = ? WHERE email = ?", (False, False, EMAIL))
-    result = cli(url, tmp_path, "--email", EMAIL, "--password-stdin", stdin=PASSWORD + "\n")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == (f"{EMAIL}: password reset, re-activated, made super admin "
-                             "(its existing tokens no longer work)\n")
+    status, out, err = run(url, "--email", EMAIL, "--password-stdin", stdin=PASSWORD + "\r\n")
+    assert status == 0, err
+    assert out == f"{EMAIL}: password reset, re-activated, made super admin (its existing tokens no longer work)\n"
     assert [(bool(r["is_active"]), bool(r["is_superuser"])) for r in rows(url)] == [(True, True)]
     assert login_status(url, EMAIL, PASSWORD) == 200
     assert login_status(url, EMAIL, "the old password") == 401
 
 
-@pytest.mark.subprocess
 @pytest.mark.parametrize(("password", "problem"), [
     ("short", "the password must be at least 8 characters"),
     ("x" * (PASSWORD_MAX_CHARS + 1), "the password must be at most 1024 characters"),
-])
-def test_refuses_a_password_the_api_would_refuse(tmp_path: Path, password: str, problem: str) -> None:
+], ids=["short", "long"])
+def test_refuses_a_password_the_api_would_refuse(tmp_path: Path, run: Run, password: str, problem: str) -> None:
     """Outside the api's rule: exit 2, one stderr line saying why, nothing written (in development too)."""
     url = initialised(f"sqlite:///{tmp_path / 'a.sqlite3'}")
-    result = cli(url, tmp_path, "--email", EMAIL, "--password-stdin", stdin=password + "\n")
-    assert (result.returncode, result.stderr) == (2, f"python -m api create-admin: {problem}\n")
+    status, _, err = run(url, "--email", EMAIL, "--password-stdin", stdin=password + "\n")
+    assert (status, err) == (2, f"python -m api create-admin: {problem}\n")
     assert rows(url) == []
 
 
-@pytest.mark.subprocess
-def test_an_uninitialised_database_is_refused_with_what_to_run(tmp_path: Path) -> None:
+def test_an_uninitialised_database_is_refused_with_what_to_run(tmp_path: Path, run: Run) -> None:
     """A fresh database: exit 1 naming python -m core.initialization; no table is created behind the user's back."""
-    result = cli(f"sqlite:///{tmp_path / 'fresh.sqlite3'}", tmp_path, "--email", EMAIL, "--password-stdin",
-                 stdin=PASSWORD + "\n")
-    assert result.returncode == 1
-    assert "the database is not initialised: run python -m core.initialization" in result.stderr
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    status, _, err = run(url, "--email", EMAIL, "--password-stdin", stdin=PASSWORD + "\n")
+    assert status == 1
+    assert "the database is not initialised: run python -m core.initialization" in err
+    assert execute_fetch(url, "SELECT name FROM sqlite_master") == []
 
 
-@pytest.mark.subprocess
-def test_an_invalid_email_is_refused(tmp_path: Path) -> None:
+def test_an_invalid_email_is_refused(tmp_path: Path, run: Run) -> None:
     """--email that is not an address: exit 2 naming --email."""
     url = initialised(f"sqlite:///{tmp_path / 'a.sqlite3'}")
-    result = cli(url, tmp_path, "--email", "not-an-email", "--password-stdin", stdin=PASSWORD + "\n")
-    assert result.returncode == 2
-    assert result.stderr.startswith("python -m api create-admin: --email: not a valid email address")
+    status, _, err = run(url, "--email", "not-an-email", "--password-stdin", stdin=PASSWORD + "\n")
+    assert status == 2
+    assert err.startswith("python -m api create-admin: --email: not a valid email address")
 
 
-@pytest.mark.subprocess
-def test_without_a_terminal_and_without_password_stdin_it_says_how_to_pipe(tmp_path: Path) -> None:
+def test_without_a_terminal_and_without_password_stdin_it_says_how_to_pipe(tmp_path: Path, run: Run) -> None:
     """No tty to prompt on and no --password-stdin: exit 2 pointing at --password-stdin."""
     url = initialised(f"sqlite:///{tmp_path / 'a.sqlite3'}")
-    result = cli(url, tmp_path, "--email", EMAIL)
-    assert result.returncode == 2
-    assert "--password-stdin" in result.stderr
+    status, _, err = run(url, "--email", EMAIL)
+    assert status == 2
+    assert "--password-stdin" in err
 
 
 @pytest.fixture
