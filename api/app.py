@@ -20,6 +20,7 @@ from api.context import ON_PYODIDE, AppContext
 from api.errors import install_error_handlers
 from api.middleware import BodySizeLimit
 from api.routers import auth, site_settings, system, users
+from api.routers.system import UNINITIALIZED
 from api.schemas import ErrorBody
 
 if TYPE_CHECKING:
@@ -38,6 +39,36 @@ async def initialize_on_startup(context: AppContext) -> None:
                         schema_version=report.schema_version, errors=len(report.errors))
     if not report.ok:
         log.error("initialisation on startup failed: %s", "; ".join(report.errors))
+    context.initialized = report.ok
+
+
+async def report_uninitialized(context: AppContext) -> None:
+    """Without INIT_ON_STARTUP: one warning line at startup if the database is not initialised, saying what to run."""
+    from core.db import DatabaseError
+    from core.initialization import is_database_initialized
+
+    try:
+        context.initialized = await is_database_initialized(await context.database())
+    except DatabaseError as exc:
+        log.error("the database cannot be checked at startup: %s", exc)
+        return
+    if not context.initialized:
+        log.warning("%s; /system/health answers 503 until then", UNINITIALIZED)
+
+
+async def report_missing_super_admin(context: AppContext) -> None:
+    """On an initialised database without an active super admin: one warning line saying how to create one."""
+    from core.db import DatabaseError
+
+    try:
+        row = await (await context.database()).fetch_one(
+            "SELECT id FROM users WHERE is_superuser = ? AND is_active = ? LIMIT 1", (True, True))
+    except DatabaseError as exc:
+        log.error("the users table cannot be read at startup: %s", exc)
+        return
+    if row is None:
+        log.warning("no active super admin exists: create one with python -m api create-admin --email EMAIL "
+                    "(or set ADMIN_EMAIL and SUPER_ADMIN_PASSWORD and initialise)")
 
 
 @asynccontextmanager
@@ -48,6 +79,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         _ = context.secret_key  # development without SECRET_KEY: the warning comes now, not at the first login
         if settings.init_on_startup:
             await initialize_on_startup(context)
+        else:
+            await report_uninitialized(context)
+        if context.initialized:
+            await report_missing_super_admin(context)
     try:
         yield
     finally:

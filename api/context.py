@@ -47,6 +47,8 @@ class AppContext:
         self.events = SecurityEvents()
         self.limiter = RateLimiter()
         self.started = time.monotonic()
+        # Set once every shipped migration is seen applied (/system/health asks the database until then).
+        self.initialized = False
 
     # -- configuration ---------------------------------------------------------------------------------------
 

@@ -82,7 +82,7 @@ SiteSettingsPatch = Annotated[dict[SettingKey, Any], Field(max_length=64)]
 
 
 class Health(BaseModel):
-    status: Literal["healthy", "unhealthy"]
+    status: Literal["healthy", "unhealthy", "uninitialized"]
     database: Literal["ok", "unavailable"]
     code: str | None = None
     message: str | None = None

@@ -4,6 +4,7 @@ Interface (stable; the api and the Workers entry build on it)::
 
     Settings.from_env(environ: Mapping[str, str] | None = None) -> Settings   # None means os.environ
     SettingsError(LeancoreError, ValueError)   # code "settings_invalid"; .problems lists every problem found
+    password_problem(password: str) -> str | None   # the api's password rule (8-1024 characters)
 
 ``environ`` is any mapping of str to str: ``os.environ``, a dict in tests, or a Workers ``env`` adapted to a
 mapping. Variables (all optional in development):
@@ -15,7 +16,9 @@ variable                    field                  default / rule
 ``DATABASE_URL``            ``database_url``       ``sqlite:///leancore.sqlite3`` (file in the working dir)
 ``SECRET_KEY``              ``secret_key``         production: required, at least 32 bytes (RFC 7518 §3.2)
 ``ADMIN_EMAIL``             ``admin_email``        validated and normalised by ``core.emails``
-``SUPER_ADMIN_PASSWORD``    ``super_admin_password`` required when ``ADMIN_EMAIL`` is set (and vice versa)
+``SUPER_ADMIN_PASSWORD``    ``super_admin_password`` required when ``ADMIN_EMAIL`` is set (and vice versa); the
+                                                   api's password rule (``password_problem``): at most 1024
+                                                   characters, and in production at least 8
 ``INIT_SECRET``             ``init_secret``        production: at least 32 bytes when set
 ``INIT_ON_STARTUP``         ``init_on_startup``    ``false``; true/false, 1/0, yes/no, on/off
 ``ACCESS_TOKEN_EXPIRE_MINUTES`` ``access_token_minutes`` ``30``; a positive integer
@@ -71,6 +74,10 @@ DEFAULT_DATABASE_TIMEOUT = 5.0
 DEFAULT_DATABASE_STATEMENT_TIMEOUT = 3.0
 DEFAULT_DATABASE_POOL_SIZE = 5
 MAX_TIMEOUT_SECONDS = 3600
+# The api's rule for every password it accepts (api/schemas.py ``Password``), applied to SUPER_ADMIN_PASSWORD and
+# python -m api create-admin too, so that no way in admits a weaker one.
+PASSWORD_MIN_CHARS = 8
+PASSWORD_MAX_CHARS = 1024
 # Every variable from_env reads (the table above): what a Workers env adapter exposes (core/workers_env.py).
 VARIABLES = (
     "ENVIRONMENT", "DATABASE_URL", "SECRET_KEY", "ADMIN_EMAIL", "SUPER_ADMIN_PASSWORD", "INIT_SECRET",
@@ -228,6 +235,11 @@ class Settings:
             problems.append("SUPER_ADMIN_PASSWORD: required when ADMIN_EMAIL is set")
         if super_admin_password is not None and get("ADMIN_EMAIL") is None:
             problems.append("ADMIN_EMAIL: required when SUPER_ADMIN_PASSWORD is set")
+        weak = None if super_admin_password is None else password_problem(super_admin_password)
+        # Too long is refused everywhere (the api could never log it in); too short only in production, where
+        # development's throwaway passwords must not reach.
+        if weak is not None and (production or len(super_admin_password or "") > PASSWORD_MAX_CHARS):
+            problems.append(f"SUPER_ADMIN_PASSWORD: {weak} (the api's password rule)")
 
         init_secret = get("INIT_SECRET")
         if production and init_secret is not None and len(init_secret.encode()) < MIN_SECRET_BYTES:
@@ -255,6 +267,15 @@ class Settings:
         if problems:
             raise SettingsError(problems)
         return settings
+
+
+def password_problem(password: str) -> str | None:
+    """What makes ``password`` unacceptable under the api's rule (``must be ...``), or None when it is acceptable."""
+    if len(password) < PASSWORD_MIN_CHARS:
+        return f"must be at least {PASSWORD_MIN_CHARS} characters"
+    if len(password) > PASSWORD_MAX_CHARS:
+        return f"must be at most {PASSWORD_MAX_CHARS} characters"
+    return None
 
 
 def _environment(raw: str) -> Environment:

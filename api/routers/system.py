@@ -32,36 +32,56 @@ _HEALTHY = b'{"status":"healthy","database":"ok"}'
 # Load balancers wait about a second for a health answer: the database gets 0.75 s of it, the rest is the round
 # trip. Past it the answer is 503, whatever the database's own timeouts are.
 HEALTH_TIMEOUT_SECONDS = 0.75
+UNINITIALIZED = ("the database is not initialised: run python -m core.initialization, POST "
+                 "/system/initialize-database, or start with INIT_ON_STARTUP=true")
 
 
-async def _ping(context: Any) -> None:
+async def _ping(context: Any, check_initialized: bool) -> None:
     db = await context.database()
     await db.fetch_one("SELECT 1 AS ok")
+    if check_initialized:
+        await _read_initialized(context, db)
+
+
+async def _read_initialized(context: Any, db: Any) -> None:
+    from core.initialization import is_database_initialized
+
+    context.initialized = await is_database_initialized(db)
 
 
 @router.get("/health", response_model=Health, response_model_exclude_none=True, responses={503: {"model": Health}})
 async def health(request: Request) -> Any:
-    """Healthy when the database answers a trivial query within 0.75 s; 503 otherwise.
+    """Healthy when the database answers a trivial query within 0.75 s and is initialised; 503 otherwise.
 
     The hot path of load balancers: no dependency resolution, a prebuilt body (measured in bench/test_api_bench.py).
+    On CPython servers, until every shipped migration is seen applied, each call also reads the migrations table
+    (503 "uninitialized"); after that, never. Not on Workers, whose cron initialises the database: there the first
+    request is a health check inside the 1 s startup limit, and reading the shipped migration files would cost it
+    (workers.snapshot.first_request, bench/test_workers_bench.py).
     """
     from core.db import DatabaseError
 
     context = request.app.state.leancore
     db = context.open_database
+    check_initialized = not context.initialized and not ON_PYODIDE
     try:
         if db is not None and db.dialect == "sqlite":
             # Inline on the loop: no timer could interrupt it, and the busy and statement timeouts bound it already.
             await db.fetch_one("SELECT 1 AS ok")
+            if check_initialized:
+                await _read_initialized(context, db)
         elif sys.version_info >= (3, 11):  # asyncio.timeout: a timer, where wait_for adds a task per call
             async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
-                await _ping(context)
+                await _ping(context, check_initialized)
         else:
-            await asyncio.wait_for(_ping(context), HEALTH_TIMEOUT_SECONDS)
+            await asyncio.wait_for(_ping(context, check_initialized), HEALTH_TIMEOUT_SECONDS)
     except (DatabaseError, asyncio.TimeoutError) as exc:
         code = exc.code if isinstance(exc, DatabaseError) else "database_unavailable"
         return JSONResponse({"status": "unhealthy", "database": "unavailable", "code": code,
                              "message": "the database is unavailable"}, status_code=503)
+    if check_initialized and not context.initialized:
+        return JSONResponse({"status": "uninitialized", "database": "ok", "code": "database_uninitialized",
+                             "message": UNINITIALIZED}, status_code=503)
     return Response(_HEALTHY, media_type="application/json")
 
 
@@ -134,7 +154,11 @@ async def initialize_database(
     settings = context.settings
     if x_init_secret is not None:
         expected = settings.init_secret
-        if expected is None or not hmac.compare_digest(x_init_secret.encode(), expected.encode()):
+        if expected is None:
+            context.events.emit("init_denied", reason="no_init_secret_configured", client=client)
+            raise forbidden("no init secret is configured on this server (INIT_SECRET is unset); "
+                            "use a super admin's bearer token")
+        if not hmac.compare_digest(x_init_secret.encode(), expected.encode()):
             context.events.emit("init_denied", reason="wrong_init_secret", client=client)
             raise forbidden("the init secret is not correct")
         via = "init_secret"

@@ -113,8 +113,8 @@ class PostgresDatabase:
             from psycopg.rows import dict_row  # type: ignore[import-not-found]
         except ImportError as exc:
             raise DatabaseUnavailableError(
-                "PostgreSQL support needs psycopg 3 and psycopg_pool: install the extra with "
-                "pip install 'leancore[postgres]'"
+                'PostgreSQL support needs psycopg 3 and psycopg_pool: pip install "psycopg[binary]" psycopg-pool '
+                '(or, from a leancore checkout, pip install ".[postgres]")'
             ) from exc
         if pool_size < 1:
             raise ValueError(f"pool_size must be at least 1, got {pool_size}")

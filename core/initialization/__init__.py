@@ -10,7 +10,8 @@ Interface (stable; the api builds on it)::
     StepResult(name, status: "applied" | "skipped" | "failed", detail, duration_ms)
     DEFAULT_SITE_SETTINGS: Mapping[str, JSON value]
 
-CLI: ``python -m core.initialization [--database-url URL]`` prints the report, exits non-zero on failure.
+CLI: ``python -m core.initialization [--database-url URL] [--json]`` prints a summary on a terminal, the JSON report
+with ``--json`` or when piped; exits non-zero on failure.
 """
 
 from __future__ import annotations

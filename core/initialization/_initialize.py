@@ -86,8 +86,8 @@ async def _timed(report: InitializationReport, name: str,
 async def _migrate(db: Database, report: InitializationReport, migrations: Sequence[Migration]) -> bool:
     async def table() -> tuple[str, str]:
         if await ensure_migrations_table(db):
-            return APPLIED, "created d1_migrations"
-        return SKIPPED, "d1_migrations exists"
+            return APPLIED, "created the migrations table"
+        return SKIPPED, "the migrations table exists"
 
     if (await _timed(report, "migrations_table", table)).status == FAILED:
         return False
@@ -135,7 +135,8 @@ async def _super_admin(db: Database, settings: Settings, report: InitializationR
                 report.created["users"].append(email)
                 return APPLIED, f"created super admin {email}"
             return SKIPPED, f"{email} was created concurrently by another initialiser"
-        detail = f"{email} exists; its password and flags were left unchanged"
+        detail = (f"{email} exists; its password and flags were left unchanged "
+                  "(python -m api create-admin resets them)")
         if not existing["is_superuser"] or not existing["is_active"]:
             detail += " (note: that account is not an active superuser)"
         return SKIPPED, detail

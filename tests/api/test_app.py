@@ -13,6 +13,7 @@ from fastapi import FastAPI
 import api.context
 from api import configure_app, create_app
 from core.db import connect
+from core.initialization import initialize_database
 from core.settings import Settings, SettingsError
 
 
@@ -47,6 +48,7 @@ def test_configure_app_installs_and_is_idempotent(tmp_path: Any) -> None:
         assert context.settings is settings
         assert await context.database() is db
         assert context.hasher is hasher  # nothing rebuilt on a repeated call
+        assert (await initialize_database(db, settings, hasher=hasher.hash)).ok  # health wants it initialised
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
             assert (await client.get("/system/health")).status_code == 200
         await context.close()  # not ours: left open
@@ -168,3 +170,35 @@ def test_routes_and_their_dependencies_carry_evaluated_annotations() -> None:
             annotations = getattr(call, "__annotations__", {})  # bearer_scheme is an instance: none
             strings = {name for name, value in annotations.items() if isinstance(value, str)}
             assert not strings, f"{route.path} {getattr(call, '__qualname__', call)}: {sorted(strings)}"
+
+
+def _startup_warnings(settings: Settings, caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The leancore.api warnings one lifespan startup logs."""
+    caplog.set_level("WARNING", logger="leancore.api")
+    asyncio.run(_lifespan(create_app(settings)))
+    return [r.getMessage() for r in caplog.records if r.name == "leancore.api" and r.levelname == "WARNING"]
+
+
+def test_startup_without_a_super_admin_says_how_to_create_one(tmp_path: Any, caplog: pytest.LogCaptureFixture) -> None:
+    """Initialised on startup without ADMIN_EMAIL: one warning naming python -m api create-admin."""
+    settings = Settings.from_env({"DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}", "INIT_ON_STARTUP": "1",
+                                  "SECRET_KEY": "k" * 40})
+    (line,) = _startup_warnings(settings, caplog)
+    assert line.startswith("no active super admin exists: create one with python -m api create-admin --email")
+
+
+def test_startup_with_a_super_admin_warns_of_nothing(tmp_path: Any, caplog: pytest.LogCaptureFixture) -> None:
+    """Initialised with the admin from the environment: no startup warning at all."""
+    settings = Settings.from_env({"DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}", "INIT_ON_STARTUP": "1",
+                                  "ADMIN_EMAIL": "a@example.com", "SUPER_ADMIN_PASSWORD": "pw-123456",
+                                  "SECRET_KEY": "k" * 40, "PASSWORD_ROUNDS": "1000"})
+    assert _startup_warnings(settings, caplog) == []
+
+
+def test_startup_on_an_uninitialised_database_says_what_to_run(tmp_path: Any,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    """INIT_ON_STARTUP false on a fresh database: exactly one warning, naming the init command and the setting."""
+    settings = Settings.from_env({"DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}", "SECRET_KEY": "k" * 40})
+    (line,) = _startup_warnings(settings, caplog)
+    assert "python -m core.initialization" in line
+    assert "INIT_ON_STARTUP=true" in line

@@ -96,6 +96,37 @@ def test_python_m_api_refuses_to_start_in_production_without_secret_key(tmp_path
 
 
 @pytest.mark.subprocess
+def test_uvicorn_on_an_uninitialised_database_says_what_to_run_and_health_is_503(tmp_path: Path) -> None:
+    """`uvicorn api.main:app` without INIT_ON_STARTUP logs one line naming the init command; health 503 until run."""
+    env = {**_env(f"sqlite:///{tmp_path / 'fresh.sqlite3'}"), "INIT_ON_STARTUP": "false"}
+    uvicorn = ["-m", "uvicorn", "api.main:app", "--host", "127.0.0.1"]
+    with server(uvicorn, env, tmp_path) as base:
+        health = httpx.get(f"{base}/system/health", timeout=10)
+        assert (health.status_code, health.json()["status"]) == (503, "uninitialized")
+        init = subprocess.run([sys.executable, "-m", "core.initialization"], env={**os.environ, **env},
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+        assert init.returncode == 0, init.stdout + init.stderr
+        health = httpx.get(f"{base}/system/health", timeout=10)
+        assert (health.status_code, health.json()["status"]) == (200, "healthy")
+    log = "".join(p.read_text() for p in tmp_path.glob("server-*.log"))
+    hints = [line for line in log.splitlines() if "python -m core.initialization" in line]
+    assert len(hints) == 1, log
+    assert "INIT_ON_STARTUP=true" in hints[0]
+
+
+@pytest.mark.subprocess
+def test_python_m_api_with_an_unreachable_postgresql_exits_with_one_line(tmp_path: Path) -> None:
+    """A PostgreSQL URL nothing listens on: exit 1 and one stderr line naming the server, no traceback."""
+    env = {**os.environ, **_env(f"postgresql://postgres@127.0.0.1:{free_port()}/leancore")}
+    result = subprocess.run([sys.executable, "-m", "api", "--port", str(free_port())], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("leancore: cannot start, cannot connect to PostgreSQL at postgresql://postgres@127.0.0.1:")
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.subprocess
 @pytest.mark.postgres
 def test_two_server_processes_share_the_login_throttle(pg_url: str, tmp_path: Path) -> None:
     """Failures alternated across two uvicorn processes on one PostgreSQL database hit ONE limit of 5."""

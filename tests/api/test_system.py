@@ -106,7 +106,7 @@ async def test_initialize_database_auth_matrix(session: Any, client: httpx.Async
 
 
 async def test_without_init_secret_only_a_super_admin_may_initialise(app: FastAPI, admin: dict[str, str]) -> None:
-    """With INIT_SECRET unset, any X-Init-Secret is 403 (even empty), and the super admin still gets 200."""
+    """With INIT_SECRET unset, any X-Init-Secret is 403 saying none is configured, and the super admin gets 200."""
     context = app.state.leancore
     context.configure(settings=dataclasses.replace(context.settings, init_secret=None),
                       database=await context.database())
@@ -114,6 +114,7 @@ async def test_without_init_secret_only_a_super_admin_may_initialise(app: FastAP
         for secret in ("", INIT_SECRET, "None"):
             response = await client.post("/system/initialize-database", headers={"X-Init-Secret": secret})
             assert response.status_code == 403
+            assert "no init secret is configured" in response.json()["message"]
         assert (await client.post("/system/initialize-database", headers=admin)).status_code == 200
 
 
@@ -136,6 +137,23 @@ async def test_initialize_database_creates_an_empty_database(env: dict[str, str]
         login = await client.post("/auth/login", data={"username": "admin@example.com",
                                                        "password": "correct horse battery"})
         assert login.status_code == 200
+    await app.state.leancore.close()
+
+
+async def test_health_is_503_uninitialized_until_the_database_is_initialised(env: dict[str, str]) -> None:
+    """On a database never initialised, health is 503 "uninitialized" saying what to run; after init, 200 healthy."""
+    app = create_app(Settings.from_env(env))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        for _ in range(2):  # not cached while uninitialised
+            response = await client.get("/system/health")
+            assert response.status_code == 503
+            body = response.json()
+            assert (body["status"], body["database"], body["code"]) == ("uninitialized", "ok", "database_uninitialized")
+            assert "python -m core.initialization" in body["message"]
+        assert (await client.post("/system/initialize-database",
+                                  headers={"X-Init-Secret": INIT_SECRET})).status_code == 200
+        response = await client.get("/system/health")
+        assert (response.status_code, response.json()) == (200, {"status": "healthy", "database": "ok"})
     await app.state.leancore.close()
 
 

@@ -261,7 +261,7 @@ def _cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[
 
 @pytest.mark.cpython_only(reason="runs python -m core.initialization as a subprocess; Pyodide has no processes")
 def test_cli_prints_the_report_and_exits_zero_then_nonzero_on_failure(tmp_path: Path) -> None:
-    """python -m core.initialization prints the JSON report; exit 0 when ok, 1 when the database is unreachable."""
+    """Piped, python -m core.initialization prints the JSON report; exit 0 when ok, 1 for an unreachable database."""
     ok = _cli(tmp_path, ADMIN_EMAIL=ADMIN, SUPER_ADMIN_PASSWORD="pw", PASSWORD_ROUNDS="1000")
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["created"]["users"] == [ADMIN]
@@ -282,6 +282,75 @@ def test_cli_exits_two_on_invalid_settings(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert report["steps"][0]["name"] == "settings"
     assert "SECRET_KEY: required in production" in report["errors"][0]
+
+
+def _terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -> None:
+    """In-process CLI runs as on a terminal: stdout says it is a tty, only ``env`` of leancore's variables is set."""
+    from core.settings import VARIABLES
+
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+
+
+def test_cli_on_a_terminal_prints_a_summary_without_d1_wording(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """On a tty: one line per step and a closing line (no JSON, no D1 table name); a second run: nothing to do."""
+    from core.initialization.__main__ import main
+
+    _terminal(monkeypatch, tmp_path, ADMIN_EMAIL=ADMIN, SUPER_ADMIN_PASSWORD="pw", PASSWORD_ROUNDS="1000")
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert "applied  migrations_table: created the migrations table" in out
+    assert f"applied  super_admin: created super admin {ADMIN}" in out
+    assert out.splitlines()[-1] == f"ok: schema version {LATEST}, changes applied"
+    assert "{" not in out
+    assert "d1" not in out.lower()
+    assert main([]) == 0
+    again = capsys.readouterr().out.splitlines()[-1]
+    assert again == f"ok: schema version {LATEST}, nothing to do, already initialised"
+
+
+def test_cli_on_a_terminal_prints_each_error_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An unreachable database on a tty: its error appears exactly once, then a FAILED line; exit 1."""
+    from core.initialization.__main__ import main
+
+    _terminal(monkeypatch, tmp_path)
+    assert main(["--database-url", f"sqlite:///{tmp_path / 'nope' / 'x.sqlite3'}"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("cannot open SQLite database") == 1
+    assert out.splitlines()[-1] == "FAILED: 1 error; the database is not fully initialised"
+
+
+def test_cli_on_a_terminal_lists_each_invalid_setting_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Invalid settings on a tty: one line per problem, exit 2."""
+    from core.initialization.__main__ import main
+
+    _terminal(monkeypatch, tmp_path, ENVIRONMENT="production", ADMIN_EMAIL=ADMIN)
+    assert main([]) == 2
+    out = capsys.readouterr().out
+    assert out.count("SECRET_KEY: required in production") == 1
+    assert "  - SUPER_ADMIN_PASSWORD: required when ADMIN_EMAIL is set" in out
+    assert "{" not in out
+
+
+def test_cli_json_flag_prints_the_report_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--json gives the JSON report even when stdout is a terminal."""
+    from core.initialization.__main__ import main
+
+    _terminal(monkeypatch, tmp_path)
+    assert main(["--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["schema_version"] == LATEST
 
 
 def test_report_and_step_are_mutable_values_with_fresh_defaults() -> None:

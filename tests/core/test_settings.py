@@ -7,7 +7,15 @@ import dataclasses
 import pytest
 
 from core.errors import LeancoreError
-from core.settings import DEFAULT_DATABASE_URL, DEFAULT_PASSWORD_ROUNDS, Settings, SettingsError
+from core.settings import (
+    DEFAULT_DATABASE_URL,
+    DEFAULT_PASSWORD_ROUNDS,
+    PASSWORD_MAX_CHARS,
+    PASSWORD_MIN_CHARS,
+    Settings,
+    SettingsError,
+    password_problem,
+)
 
 STRONG = "k" * 32
 
@@ -31,14 +39,14 @@ def test_every_variable_is_read_and_typed() -> None:
     """Each documented variable lands in its field with its type (bool, int, normalised email)."""
     settings = Settings.from_env({
         "ENVIRONMENT": "Production", "DATABASE_URL": "postgresql://u@h/db", "SECRET_KEY": STRONG,
-        "ADMIN_EMAIL": "  Boss@Example.COM ", "SUPER_ADMIN_PASSWORD": "pw", "INIT_SECRET": "i" * 40,
+        "ADMIN_EMAIL": "  Boss@Example.COM ", "SUPER_ADMIN_PASSWORD": "pw-of-8+", "INIT_SECRET": "i" * 40,
         "INIT_ON_STARTUP": "yes", "ACCESS_TOKEN_EXPIRE_MINUTES": "15", "TOKEN_ISSUER": "leancore",
         "TOKEN_AUDIENCE": "web", "PASSWORD_ROUNDS": "100000", "FORWARDED_ALLOW_IPS": "10.0.0.1",
         "HASH_QUEUE_SECONDS": "2.5",
     })
     assert settings == Settings(
         environment="production", database_url="postgresql://u@h/db", secret_key=STRONG,
-        admin_email="Boss@example.com", super_admin_password="pw", init_secret="i" * 40, init_on_startup=True,
+        admin_email="Boss@example.com", super_admin_password="pw-of-8+", init_secret="i" * 40, init_on_startup=True,
         access_token_minutes=15, token_issuer="leancore", token_audience="web", password_rounds=100_000,
         forwarded_allow_ips=("10.0.0.1",), hash_queue_seconds=2.5,
     )
@@ -222,3 +230,32 @@ def test_hash_queue_seconds_refuses_anything_else(raw: str) -> None:
     """Negatives, NaN, infinity, exponents, more than an hour and non-ASCII digits are refused."""
     with pytest.raises(SettingsError, match="HASH_QUEUE_SECONDS: must be"):
         Settings.from_env({"HASH_QUEUE_SECONDS": raw})
+
+
+@pytest.mark.parametrize(("password", "problem"), [
+    ("x" * (PASSWORD_MIN_CHARS - 1), "must be at least 8 characters"),
+    ("x" * PASSWORD_MIN_CHARS, None),
+    ("é" * PASSWORD_MAX_CHARS, None),  # characters, not bytes, as the api's pydantic field counts
+    ("x" * (PASSWORD_MAX_CHARS + 1), "must be at most 1024 characters"),
+])
+def test_password_problem_is_the_api_rule(password: str, problem: str | None) -> None:
+    """8 to 1024 characters: shorter or longer is named, anything in between is acceptable."""
+    assert password_problem(password) == problem
+
+
+def test_production_refuses_a_super_admin_password_the_api_would_refuse() -> None:
+    """ENVIRONMENT=production with a 7-character SUPER_ADMIN_PASSWORD: a problem naming the variable and the rule."""
+    env = {"ENVIRONMENT": "production", "SECRET_KEY": STRONG, "ADMIN_EMAIL": "a@example.com"}
+    with pytest.raises(SettingsError) as info:
+        Settings.from_env(env | {"SUPER_ADMIN_PASSWORD": "x" * 7})
+    assert info.value.problems == (
+        "SUPER_ADMIN_PASSWORD: must be at least 8 characters (the api's password rule)",)
+    assert Settings.from_env(env | {"SUPER_ADMIN_PASSWORD": "x" * 8}).super_admin_password == "x" * 8
+
+
+def test_development_takes_a_short_super_admin_password_but_never_an_overlong_one() -> None:
+    """Development accepts 'pw'; over 1024 characters is refused everywhere (no login could ever send it)."""
+    env = {"ADMIN_EMAIL": "a@example.com"}
+    assert Settings.from_env(env | {"SUPER_ADMIN_PASSWORD": "pw"}).super_admin_password == "pw"
+    with pytest.raises(SettingsError, match="must be at most 1024 characters"):
+        Settings.from_env(env | {"SUPER_ADMIN_PASSWORD": "x" * (PASSWORD_MAX_CHARS + 1)})
