@@ -82,6 +82,9 @@ def _ident(value: object) -> str:
 def _record(name: str, settings: dict[str, object]) -> PasswordHasher:
     """The PasswordHasher for one scheme under passlib's rules: ``rounds`` sets min, max and default at once."""
     given = {_SETTINGS[key]: value for key, value in settings.items()}
+    if len(given) != len(settings):
+        raise InvalidPolicyError(f"{name}: min_rounds/min_desired_rounds and max_rounds/max_desired_rounds are "
+                                 "aliases; give one of each")
     rounds = given.get("rounds")
     ints = {key: _int(value, f"{name}__{key}") for key, value in given.items() if key != "ident" and value is not None}
     if rounds is not None:
@@ -96,8 +99,10 @@ def _record(name: str, settings: dict[str, object]) -> PasswordHasher:
         default = min(default, high) if high is not None else default
     if "ident" in given and name != "bcrypt":
         raise InvalidPolicyError(f"{name} has no ident setting (bcrypt__ident is bcrypt's)")
-    if "salt_size" in ints and name == "bcrypt":
-        raise InvalidPolicyError("bcrypt's salt is always 16 bytes: bcrypt__salt_size is not a setting")
+    if "salt_size" in ints and name != "pbkdf2_sha256":
+        # bcrypt's salt is fixed; passlib counts a Django salt in characters where PasswordHasher counts bytes
+        raise InvalidPolicyError(f"{name}__salt_size is not a setting (bcrypt: always 16 bytes; Django: 22 "
+                                 "characters, 128 bits)")
     return PasswordHasher(
         default,
         # passlib flags stored hashes by rounds only when a minimum or maximum is configured
@@ -119,8 +124,8 @@ class CryptContext:
     (PBKDF2 schemes, at least 16), ``bcrypt__ident`` (``2a``, ``2b``, ``2y``). Settings for a supported scheme the
     context does not list are ignored, as in passlib; anything else is an InvalidPolicyError (a ValueError).
 
-    New hashes when no rounds are configured: bcrypt cost 12 (passlib's default; ~0.2 s with the native ``bcrypt``
-    package, which is used when importable, and ~16 s in the pure-Python engine on CPython, several times that in
+    New hashes when no rounds are configured: bcrypt cost 12 (passlib's default; ~0.25 s with the native ``bcrypt``
+    package, which is used when importable, and ~16 s in the pure-Python engine on CPython 3.11, about 2.7x that in
     Pyodide), PBKDF2 600,000 rounds (OWASP 2023; passlib: 29,000).
     """
 

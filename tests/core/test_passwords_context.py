@@ -30,12 +30,14 @@ def test_rounds_sets_default_min_and_max() -> None:
 
 def test_band_keywords_and_their_aliases() -> None:
     """default_rounds, min_rounds/min_desired_rounds and max_rounds/max_desired_rounds configure the band; the
-    default moves into the band when not given; no min configured means no rounds check."""
+    default moves into the band when not given; no min configured means no rounds check; salt_size sizes salts."""
     policy = CryptContext(schemes=["pbkdf2_sha256"], pbkdf2_sha256__default_rounds="2000",
                           pbkdf2_sha256__min_desired_rounds=1500, pbkdf2_sha256__max_desired_rounds=3000).policy()
     assert (policy.rounds, policy.min_rounds, policy.max_rounds) == (2000, 1500, 3000)
     assert CryptContext(schemes=["pbkdf2_sha256"], pbkdf2_sha256__max_rounds=5000).policy().rounds == 5000
     assert CryptContext(schemes=["bcrypt"], bcrypt__min_rounds=13).policy().rounds == 13
+    salted = CryptContext(schemes=["pbkdf2_sha256"], pbkdf2_sha256__salt_size=32, pbkdf2_sha256__rounds=1000)
+    assert len(salted.hash("x").split("$")[3]) == 43  # 32 bytes of salt in ab64
     assert not CryptContext(schemes=["pbkdf2_sha256"]).needs_update(PBKDF2)
     assert CryptContext(schemes=["pbkdf2_sha256"], pbkdf2_sha256__min_rounds=1001).needs_update(PBKDF2)
 
@@ -159,6 +161,8 @@ def test_copy_and_using_merge_settings() -> None:
         {"schemes": ["bcrypt"], "bcrypt__rounds": 3},
         {"schemes": ["bcrypt"], "bcrypt__rounds": "twelve"},
         {"schemes": ["pbkdf2_sha256"], "pbkdf2_sha256__salt_size": 8},
+        {"schemes": ["django_pbkdf2_sha256"], "django_pbkdf2_sha256__salt_size": 22},
+        {"schemes": ["pbkdf2_sha256"], "pbkdf2_sha256__min_rounds": 5, "pbkdf2_sha256__min_desired_rounds": 6},
         {"schemes": ["pbkdf2_sha256"], "pbkdf2_sha256__default_rounds": 1000, "pbkdf2_sha256__min_rounds": 2000},
     ],
 )
