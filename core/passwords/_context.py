@@ -263,7 +263,12 @@ class CryptContext:
 
     def hash(self, secret: str | bytes, scheme: str | None = None, category: str | None = None,
              **kwds: object) -> str:
-        """A new hash of ``secret`` with the default scheme (or ``scheme``) and its configured rounds."""
+        """A new hash of ``secret`` with the default scheme (or ``scheme``) and its configured rounds.
+
+        bcrypt: cost 12 unless configured, computed by the native ``bcrypt`` package when importable (~0.25 s at
+        cost 12), else by the pure-Python engine (~16 s at cost 12 on CPython 3.11; configure a lower cost or a
+        PBKDF2 default where the package is missing, as on Workers). PBKDF2: 600,000 rounds unless configured.
+        """
         _no_call_settings(kwds, "hash")
         return self._record(scheme or self._default).hash(secret)
 
