@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from core.passwords import PasswordHasher, _bcrypt
 
 VECTORS = json.loads((Path(__file__).parent / "data/bcrypt_vectors.json").read_text(encoding="utf-8"))["vectors"]
+CRYPT_BLOWFISH = json.loads(
+    (Path(__file__).parent / "data/crypt_blowfish_vectors.json").read_text(encoding="utf-8"))["vectors"]
 BCRYPT_MAJOR = int(bcrypt.__version__.split(".")[0])
 PURE = PasswordHasher(rounds=1000, pure_python=True)
 NATIVE = PasswordHasher(rounds=1000)
@@ -74,23 +76,64 @@ def test_73_byte_passwords_beside_bcrypt() -> None:
     assert NATIVE.verify(password, stored.decode())
 
 
+def _password(vector: dict[str, str]) -> bytes:
+    return vector["password"].encode() if "password" in vector else bytes.fromhex(vector["password_hex"])
+
+
+@pytest.mark.parametrize("vector", CRYPT_BLOWFISH, ids=[f"{v['hash'][:4]}{v['hash'][-6:]}" for v in CRYPT_BLOWFISH])
+def test_crypt_blowfish_vectors_beside_bcrypt(vector: dict[str, str]) -> None:
+    """crypt_blowfish's test list verifies in core (native engine present); pyca/bcrypt agrees except on $2x$ hashes
+    of non-ASCII passwords and safety-flipped $2a$ hashes, which it refuses (it hashes both as $2b$)."""
+    password = _password(vector)
+    stored = vector["hash"]
+    assert NATIVE.verify(password, stored)
+    parsed = _bcrypt.parse(stored)
+    plain = _bcrypt.checksum(password, _bcrypt.BcryptHash("b", parsed.cost, parsed.salt, b""))
+    # pyca/bcrypt agrees exactly where the hash is the correct algorithm's ($2b$ of the same key)
+    expected = plain == parsed.checksum
+    if BCRYPT_MAJOR < 5 or len(password) <= 72:
+        assert bcrypt.checkpw(password, stored.encode()) is expected
+    if stored.startswith(("$2b$", "$2y$")) or password.isascii():
+        assert expected
+
+
 def test_2x_label_beside_bcrypt() -> None:
-    """$2x$ hashes like $2b$ in pyca/bcrypt, and core verifies it the same way."""
-    stored = bcrypt.hashpw(b"pw", b"$2x$04$" + bcrypt.gensalt(4)[7:])
-    assert bcrypt.checkpw(b"pw", stored)
-    assert PURE.verify(b"pw", stored)
+    """$2x$ of b"\\xa3": pyca/bcrypt checks it as $2b$ and refuses the right password; core verifies it (the bug)."""
+    stored = "$2x$05$/OK.fbVrR/bpIqNJ5ianF.CE5elHaaO4EbggVDjb8P19RukzXSM3e"  # crypt_blowfish's wrapper.c
+    assert bcrypt.checkpw(b"\xa3", stored.encode()) is False
+    assert NATIVE.verify(b"\xa3", stored)
+    assert PURE.verify(b"\xa3", stored)
+    # ASCII passwords are unaffected by the bug: a $2x$ label hashes like $2b$ in both
+    ascii_hash = bcrypt.hashpw(b"pw", b"$2x$04$" + bcrypt.gensalt(4)[7:])
+    assert bcrypt.checkpw(b"pw", ascii_hash)
+    assert PURE.verify(b"pw", ascii_hash.decode())
 
 
 def test_malformed_bcrypt_hashes_beside_bcrypt() -> None:
-    """A truncated hash or non-canonical checksum: pyca/bcrypt returns False, core raises MalformedHashError."""
+    """A truncated hash: pyca/bcrypt returns False, core raises MalformedHashError."""
     stored = bcrypt.hashpw(b"pw", bcrypt.gensalt(4)).decode()
+    assert bcrypt.checkpw(b"pw", stored[:-1].encode()) is False
+    with pytest.raises(ValueError, match="bcrypt") as info:
+        NATIVE.verify(b"pw", stored[:-1])
+    assert info.value.code == "malformed_password_hash"  # type: ignore[attr-defined]
+
+
+def test_non_zero_unused_bits_beside_bcrypt() -> None:
+    """Unused bits set in the salt: pyca/bcrypt raises "Invalid salt"; in the checksum it returns False; core
+    verifies both (as passlib does) and asks for a rehash."""
+    stored = bcrypt.hashpw(b"pw", b"$2b$04$" + b"C" * 21 + b".").decode()
+    bad_salt = stored[:28] + "/" + stored[29:]
     last = _bcrypt._BCRYPT_ALPHABET.index(stored[-1])
-    non_canonical = stored[:-1] + _bcrypt._BCRYPT_ALPHABET[last ^ 1]
-    for bad in (stored[:-1], non_canonical):
-        assert bcrypt.checkpw(b"pw", bad.encode()) is False
-        with pytest.raises(ValueError, match="bcrypt") as info:
-            NATIVE.verify(b"pw", bad)
-        assert info.value.code == "malformed_password_hash"  # type: ignore[attr-defined]
+    bad_checksum = stored[:-1] + _bcrypt._BCRYPT_ALPHABET[last ^ 1]
+    with pytest.raises(ValueError, match="Invalid salt"):
+        bcrypt.checkpw(b"pw", bad_salt.encode())
+    assert bcrypt.checkpw(b"pw", bad_checksum.encode()) is False
+    bcrypt_policy = PasswordHasher(4, scheme="bcrypt")
+    for bad in (bad_salt, bad_checksum):
+        assert NATIVE.verify(b"pw", bad)
+        assert PURE.verify(b"pw", bad)
+        assert bcrypt_policy.needs_rehash(bad)
+    assert not bcrypt_policy.needs_rehash(stored)
 
 
 def test_verify_and_update_moves_bcrypt_users_to_pbkdf2() -> None:

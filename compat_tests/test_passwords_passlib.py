@@ -159,3 +159,23 @@ def test_nul_in_bcrypt_password_beside_passlib() -> None:
         with pytest.raises(passlib_exc.PasswordValueError):
             passlib_bcrypt.verify(b"a\x00b", stored)
     assert PasswordHasher(rounds=1000).verify(b"a\x00b", stored)
+
+
+def test_incorrect_padding_beside_passlib() -> None:
+    """Unused bits set in a bcrypt salt or checksum: passlib repairs, verifies and warns (needs_update only for the
+    $2a$ salt); core verifies silently and always asks for a rehash."""
+    stored = bcrypt.hashpw(b"pw", b"$2a$04$" + b"C" * 21 + b".").decode()
+    bad_salt = stored[:28] + "/" + stored[29:]
+    alphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"  # bcrypt's base64
+    bad_checksum = stored[:-1] + alphabet[alphabet.index(stored[-1]) ^ 1]
+    bcrypt_policy = PasswordHasher(4, scheme="bcrypt")
+    for bad, passlib_update in ((bad_salt, True), (bad_checksum, False)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert passlib_bcrypt.verify("pw", bad)
+            assert passlib_bcrypt.needs_update(bad) is passlib_update
+        assert any(issubclass(w.category, passlib_exc.PasslibHashWarning) for w in caught)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert bcrypt_policy.verify("pw", bad)
+        assert bcrypt_policy.needs_rehash(bad)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+import warnings
 
 from core.emails._chars import ATEXT_DOT, length_reason
 from core.emails._domain import SPECIAL_USE_DOMAINS, validate_domain_literal, validate_domain_name
@@ -24,7 +25,13 @@ _ATEXT_DOT = ATEXT_DOT
 
 
 class ValidatedEmail:
-    """A valid address, normalised; the fields mean what email-validator 2.4's ValidatedEmail fields mean."""
+    """A valid address, normalised; the fields mean what email-validator 2.4's ValidatedEmail fields mean.
+
+    Besides the fields, email-validator's whole surface: ``email`` (its deprecated alias of ``normalized``, with
+    the same DeprecationWarning), ``original_email``, ``domain_address`` (the ``ipaddress`` object of a domain
+    literal, else None), ``mx`` / ``mx_fallback_type`` (always None: core does no DNS), deprecated dict-style
+    access (``result["email"]``), ``as_dict()`` and ``as_constructor()``.
+    """
 
     __slots__ = ("ascii_domain", "ascii_email", "ascii_local_part", "display_name", "domain", "local_part",
                  "normalized", "original", "smtputf8")
@@ -44,6 +51,65 @@ class ValidatedEmail:
 
     def __repr__(self) -> str:
         return f"<ValidatedEmail {self.normalized}>"
+
+    @property
+    def email(self) -> str:
+        """email-validator's deprecated alias of ``normalized`` (what pydantic 1 and older code read)."""
+        warnings.warn("ValidatedEmail.email is deprecated and will be removed, use ValidatedEmail.normalized instead",
+                      DeprecationWarning, stacklevel=2)
+        return self.normalized
+
+    @property
+    def original_email(self) -> str:
+        """email-validator 1.x's name of ``original``."""
+        return self.original
+
+    @property
+    def domain_address(self) -> object:
+        """For a domain literal (``allow_domain_literal=True``), its ``IPv4Address`` / ``IPv6Address``; else None."""
+        if not self.domain.startswith("["):
+            return None
+        import ipaddress  # only domain literals need it; keeps `import core.emails` light
+
+        inner = self.domain[1:-1]
+        if inner[:5].lower() == "ipv6:":
+            return ipaddress.IPv6Address(inner[5:])
+        return ipaddress.IPv4Address(inner)
+
+    @property
+    def mx(self) -> list[tuple[int, str]] | None:
+        """email-validator's MX records from its deliverability check: core does no DNS, so always None."""
+        return None
+
+    @property
+    def mx_fallback_type(self) -> str | None:
+        """email-validator's A/AAAA fallback from its deliverability check: always None (no DNS)."""
+        return None
+
+    def __getitem__(self, key: str) -> str | bool | list[tuple[int, str]] | None:
+        """email-validator's deprecated dict-style access, with its keys and its DeprecationWarning."""
+        warnings.warn("dict-like access to the return value of validate_email is deprecated and may not be "
+                      "supported in the future.", DeprecationWarning, stacklevel=2)
+        fields = {"email": "normalized", "email_ascii": "ascii_email", "local": "local_part", "domain": "ascii_domain",
+                  "domain_i18n": "domain", "smtputf8": "smtputf8", "mx": "mx", "mx-fallback": "mx_fallback_type"}
+        if key not in fields:
+            raise KeyError(key)
+        value: str | bool | list[tuple[int, str]] | None = getattr(self, fields[key])
+        return value
+
+    def as_dict(self) -> dict[str, object]:
+        """The fields email-validator sets without a deliverability check, as a dict (``domain_address`` as repr)."""
+        out: dict[str, object] = {name: getattr(self, name) for name in self.__slots__}
+        address = self.domain_address
+        if address is not None:
+            out["domain_address"] = repr(address)
+        return out
+
+    def as_constructor(self) -> str:
+        """email-validator's ``as_constructor`` text (fields it sets without a deliverability check)."""
+        names = ("original", "normalized", "local_part", "domain", "ascii_email", "ascii_local_part", "ascii_domain",
+                 "smtputf8", "display_name")
+        return "ValidatedEmail(" + ",".join(f"\n  {name}={getattr(self, name)!r}" for name in names) + ")"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ValidatedEmail):

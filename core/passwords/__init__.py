@@ -1,10 +1,12 @@
 """Password hashing: PBKDF2-HMAC-SHA256 in passlib's format, legacy bcrypt verification, rehash-on-login.
 
 Replaces ``passlib[bcrypt]`` with the standard library alone (the ``bcrypt`` package is used when importable).
+``CryptContext`` is passlib's ``CryptContext`` for ``pbkdf2_sha256``, ``bcrypt`` and ``django_pbkdf2_sha256``.
 """
 
 from __future__ import annotations
 
+from core.passwords._context import CryptContext
 from core.passwords._errors import (
     InvalidPasswordError,
     InvalidPolicyError,
@@ -29,6 +31,7 @@ __all__ = [
     "DEFAULT_HASHER",
     "DEFAULT_MAX_PASSWORD_BYTES",
     "DEFAULT_ROUNDS",
+    "CryptContext",
     "InvalidPasswordError",
     "InvalidPolicyError",
     "MalformedHashError",

@@ -473,11 +473,15 @@ def _expand_state(state: _State, salt: list[int], key: list[int]) -> None:
             box[j + 1] = xr
 
 
-def bcrypt_raw(cost: int, salt: bytes, key: bytes) -> bytes:
-    """The 24 raw bytes of bcrypt(cost, 16-byte salt, key); ``key`` already NUL-terminated and cut at 72 bytes."""
+def bcrypt_raw(cost: int, salt: bytes, key_words: list[int], p0_flip: int = 0) -> bytes:
+    """The 24 raw bytes of bcrypt(cost, 16-byte salt, key) given the key's 18 words (core/passwords/_bf_key.py).
+
+    ``p0_flip`` is XORed into the initial P[0] only, not into the key words of the EksBlowfish loop: crypt_blowfish's
+    ``$2a$`` safety countermeasure (``BF_set_key``'s ``initial[0] ^= sign``).
+    """
     state = initial_state()
-    # The key and salt are used as cyclic byte streams, read 4 bytes big-endian at a time (OpenBSD stream2word).
-    key_words = list(struct.unpack(">18I", (key * (72 // len(key) + 1))[:72]))
+    state[0][0] ^= p0_flip
+    # The salt is used as a cyclic stream of 4 words (OpenBSD stream2word).
     salt_words = list(struct.unpack(">4I", salt))
     salt_18 = (salt_words * 5)[:P_WORDS]
     _expand_state(state, salt_words, key_words)

@@ -1,8 +1,9 @@
 """The password policy: which scheme new hashes use, with which parameters, and which stored hashes are outdated.
 
-New hashes are PBKDF2-HMAC-SHA256 in passlib's format. 600,000 rounds is OWASP's Password Storage Cheat Sheet
-figure for PBKDF2-HMAC-SHA256 (2023). Stored bcrypt hashes (and Django PBKDF2 hashes) verify and count as outdated,
-so ``verify_and_update`` moves every user to the policy on their next successful login.
+By default new hashes are PBKDF2-HMAC-SHA256 in passlib's format. 600,000 rounds is OWASP's Password Storage Cheat
+Sheet figure for PBKDF2-HMAC-SHA256 (2023). Stored bcrypt hashes (and Django PBKDF2 hashes) verify and count as
+outdated, so ``verify_and_update`` moves every user to the policy on their next successful login. A policy may also
+make bcrypt or Django hashes (``scheme=``): that is what ``CryptContext`` builds on for passlib's configurations.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ from core.passwords._pbkdf2_format import (
 )
 
 DEFAULT_ROUNDS = 600_000  # OWASP Password Storage Cheat Sheet (2023), PBKDF2-HMAC-SHA256
+# bcrypt cost of new bcrypt hashes: passlib 1.7.4's default (OWASP asks for at least 10). 2**12 EksBlowfish rounds
+# measured ~0.24 s with the native package and ~16 s in the pure engine on CPython 3.11.
+DEFAULT_BCRYPT_COST = 12
+BCRYPT_IDENTS = ("2a", "2b", "2y")  # labels new hashes may carry; all hash alike (``$2x$`` is the bug: never made)
 DEFAULT_SALT_SIZE = 16  # 128 bits: NIST SP 800-132 §5.1 asks for at least 128; passlib's default too
 MIN_SALT_SIZE = 16
 # passlib.utils.MAX_PASSWORD_SIZE: longer passwords are refused for hashing and verifying alike, so a request
@@ -41,6 +46,9 @@ MAX_HASH_LENGTH = 2048
 SCHEME_PBKDF2_SHA256 = "pbkdf2-sha256"
 SCHEME_DJANGO_PBKDF2_SHA256 = "django-pbkdf2-sha256"
 SCHEME_BCRYPT = "bcrypt"
+SCHEMES = (SCHEME_PBKDF2_SHA256, SCHEME_BCRYPT, SCHEME_DJANGO_PBKDF2_SHA256)
+# Django's salt alphabet (django.utils.crypto.RANDOM_STRING_CHARS); 22 of them carry 128 bits, Django's salt_entropy.
+_DJANGO_SALT_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
 def identify(hashed: str | bytes) -> str:
@@ -58,65 +66,92 @@ def identify(hashed: str | bytes) -> str:
 def _hash_text(hashed: object) -> str:
     if isinstance(hashed, bytes):
         try:
-            hashed = hashed.decode("ascii")
+            hashed = hashed.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise MalformedHashError("a stored hash is ASCII text") from exc
+            raise MalformedHashError("a stored hash is ASCII text (UTF-8 in a Django salt)") from exc
     if not isinstance(hashed, str):
         raise MalformedHashError(f"a stored hash is str or bytes, not {type(hashed).__name__}")
-    if not hashed.isascii() or len(hashed) > MAX_HASH_LENGTH:
+    # Django's salt is any text without "$" (its hasher asserts only that), so only a Django hash may be non-ASCII.
+    if len(hashed) > MAX_HASH_LENGTH or not (hashed.isascii() or hashed.startswith(DJANGO_PREFIX)):
         raise MalformedHashError("a stored hash is ASCII text of at most 2048 characters")
     return hashed
 
 
 class PasswordHasher:
-    """A password policy: PBKDF2-HMAC-SHA256 parameters for new hashes and the threshold for rehashing old ones.
+    """A password policy: the scheme and parameters of new hashes and the thresholds for rehashing old ones.
 
-    ``rounds``: iterations for new hashes. ``min_rounds``: stored PBKDF2 hashes below it need a rehash (default:
-    ``rounds``). ``salt_size``: bytes of random salt. ``max_password_bytes``: longer (UTF-8) passwords are refused
-    with PasswordTooLongError. ``pure_python``: use the pure-Python PBKDF2 and bcrypt engines even where
-    ``hashlib.pbkdf2_hmac`` / the ``bcrypt`` package exist (tests; Pyodide uses them regardless).
+    ``scheme``: ``"pbkdf2-sha256"`` (passlib's format, the default), ``"bcrypt"`` or ``"django-pbkdf2-sha256"``.
+    ``rounds``: PBKDF2 iterations (default 600,000) or the bcrypt cost (default 12) of new hashes. ``min_rounds``
+    / ``max_rounds``: stored hashes of the policy's scheme outside them need a rehash (default: ``rounds`` / none).
+    ``salt_size``: bytes of random salt (a Django salt draws as many bits from its 62 characters; bcrypt's is 16).
+    ``bcrypt_ident``: the label of new bcrypt hashes, ``"2b"`` (default), ``"2a"`` or ``"2y"``.
+    ``max_password_bytes``: longer (UTF-8) passwords are refused with PasswordTooLongError. ``pure_python``: use
+    the pure-Python PBKDF2 and bcrypt engines even where ``hashlib.pbkdf2_hmac`` / the ``bcrypt`` package exist
+    (tests; Pyodide uses them regardless). Hashes of another scheme than the policy's always need a rehash.
     Hashing is synchronous and CPU-bound: the api layer runs it in a worker thread where threads exist.
     """
 
-    __slots__ = ("_max_password_bytes", "_min_rounds", "_pure_python", "_rounds", "_salt_size")
+    __slots__ = ("_bcrypt_ident", "_max_password_bytes", "_max_rounds", "_min_rounds", "_pure_python", "_rounds",
+                 "_salt_size", "_scheme")
 
     def __init__(
         self,
-        rounds: int = DEFAULT_ROUNDS,
+        rounds: int | None = None,
         *,
         min_rounds: int | None = None,
+        max_rounds: int | None = None,
         salt_size: int = DEFAULT_SALT_SIZE,
         max_password_bytes: int = DEFAULT_MAX_PASSWORD_BYTES,
         pure_python: bool = False,
+        scheme: str = SCHEME_PBKDF2_SHA256,
+        bcrypt_ident: str = "2b",
     ) -> None:
+        if scheme not in SCHEMES:
+            raise InvalidPolicyError(f"scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}")
+        bcrypt = scheme == SCHEME_BCRYPT
+        if rounds is None:
+            rounds = DEFAULT_BCRYPT_COST if bcrypt else DEFAULT_ROUNDS
         min_rounds = rounds if min_rounds is None else min_rounds
         for name, value in (("rounds", rounds), ("min_rounds", min_rounds), ("salt_size", salt_size),
-                            ("max_password_bytes", max_password_bytes)):
+                            ("max_password_bytes", max_password_bytes), ("max_rounds", max_rounds or rounds)):
             if isinstance(value, bool) or not isinstance(value, int):
                 raise InvalidPolicyError(f"{name} must be an int, not {type(value).__name__}")
-        if not 1 <= rounds <= MAX_ROUNDS:
-            raise InvalidPolicyError(f"rounds must be in 1..{MAX_ROUNDS}")
+        low, high = (_bcrypt.MIN_COST, _bcrypt.MAX_COST) if bcrypt else (1, MAX_ROUNDS)
+        if not low <= rounds <= high:
+            raise InvalidPolicyError(f"rounds must be in {low}..{high} for {scheme}")
         if not 1 <= min_rounds <= rounds:
             raise InvalidPolicyError("min_rounds must be in 1..rounds (else fresh hashes would need a rehash)")
+        if max_rounds is not None and max_rounds < rounds:
+            raise InvalidPolicyError("max_rounds must be at least rounds (else fresh hashes would need a rehash)")
         if not MIN_SALT_SIZE <= salt_size <= MAX_SALT_SIZE:
             raise InvalidPolicyError(f"salt_size must be in {MIN_SALT_SIZE}..{MAX_SALT_SIZE} bytes")
         if max_password_bytes < 1:
             raise InvalidPolicyError("max_password_bytes must be positive")
+        if bcrypt_ident not in BCRYPT_IDENTS:
+            raise InvalidPolicyError(f"bcrypt_ident must be one of {', '.join(BCRYPT_IDENTS)}, not {bcrypt_ident!r}")
+        self._scheme = scheme
         self._rounds = rounds
         self._min_rounds = min_rounds
+        self._max_rounds = max_rounds
         self._salt_size = salt_size
         self._max_password_bytes = max_password_bytes
         self._pure_python = bool(pure_python)
+        self._bcrypt_ident = bcrypt_ident
 
     @property
     def rounds(self) -> int:
-        """PBKDF2 iterations of new hashes (reported by the api's /system/status)."""
+        """PBKDF2 iterations (bcrypt cost) of new hashes (reported by the api's /system/status)."""
         return self._rounds
 
     @property
     def min_rounds(self) -> int:
-        """Stored PBKDF2 hashes with fewer iterations need a rehash."""
+        """Stored hashes of the policy's scheme with fewer rounds need a rehash."""
         return self._min_rounds
+
+    @property
+    def max_rounds(self) -> int | None:
+        """Stored hashes of the policy's scheme with more rounds need a rehash (None: no upper bound)."""
+        return self._max_rounds
 
     @property
     def salt_size(self) -> int:
@@ -136,11 +171,17 @@ class PasswordHasher:
     @property
     def scheme(self) -> str:
         """The scheme of new hashes."""
-        return SCHEME_PBKDF2_SHA256
+        return self._scheme
+
+    @property
+    def bcrypt_ident(self) -> str:
+        """The label of new bcrypt hashes (``2b`` unless configured)."""
+        return self._bcrypt_ident
 
     def __repr__(self) -> str:
-        return (f"PasswordHasher(rounds={self._rounds}, min_rounds={self._min_rounds}, salt_size={self._salt_size}, "
-                f"max_password_bytes={self._max_password_bytes}, pure_python={self._pure_python})")
+        return (f"PasswordHasher(rounds={self._rounds}, min_rounds={self._min_rounds}, max_rounds={self._max_rounds}, "
+                f"salt_size={self._salt_size}, max_password_bytes={self._max_password_bytes}, "
+                f"pure_python={self._pure_python}, scheme={self._scheme!r}, bcrypt_ident={self._bcrypt_ident!r})")
 
     def _secret(self, password: object) -> bytes:
         if isinstance(password, str):
@@ -155,11 +196,22 @@ class PasswordHasher:
         return password
 
     def hash(self, password: str | bytes) -> str:
-        """A new ``$pbkdf2-sha256$`` hash of the password with a fresh random salt and the policy's rounds."""
+        """A new hash of the password in the policy's scheme, with a fresh random salt and the policy's rounds.
+
+        bcrypt keys are the password's first 72 bytes; the native ``bcrypt`` package computes them when importable.
+        """
         secret = self._secret(password)
-        salt = os.urandom(self._salt_size)
+        if self._scheme == SCHEME_BCRYPT:
+            return _bcrypt.hash_new(secret, self._rounds, self._bcrypt_ident, pure=self._pure_python)
+        if self._scheme == SCHEME_DJANGO_PBKDF2_SHA256:
+            import secrets  # lazy: only Django-scheme policies draw a text salt
+
+            count = -(-self._salt_size * 8 * 1000 // 5954)  # log2(62) = 5.954 bits per character, rounded up
+            salt = "".join(secrets.choice(_DJANGO_SALT_CHARS) for _ in range(count)).encode("ascii")
+        else:
+            salt = os.urandom(self._salt_size)
         checksum = pbkdf2_sha256(secret, salt, self._rounds, CHECKSUM_SIZE, pure=self._pure_python)
-        return Pbkdf2Hash(self._rounds, salt, checksum).to_string()
+        return Pbkdf2Hash(self._rounds, salt, checksum, django=self._scheme == SCHEME_DJANGO_PBKDF2_SHA256).to_string()
 
     def verify(self, password: str | bytes, hashed: str | bytes) -> bool:
         """Whether the password matches the stored hash; typed ValueError subclasses for a malformed/unknown hash."""
@@ -174,18 +226,22 @@ class PasswordHasher:
 
         return hmac.compare_digest(computed, parsed.checksum)
 
+    def _outside(self, rounds: int) -> bool:
+        return rounds < self._min_rounds or (self._max_rounds is not None and rounds > self._max_rounds)
+
     def needs_rehash(self, hashed: str | bytes) -> bool:
-        """Whether a (well-formed) stored hash falls short of the policy: bcrypt, Django, or too few rounds/salt."""
+        """Whether a (well-formed) stored hash falls short of the policy: another scheme, rounds outside
+        ``min_rounds..max_rounds``, a PBKDF2 salt under 16 bytes, a ``$2x$`` or non-canonical bcrypt hash."""
         scheme = identify(hashed)
         text = _hash_text(hashed)
         if scheme == SCHEME_BCRYPT:
-            _bcrypt.parse(text)
+            parsed_bcrypt = _bcrypt.parse(text)
+            return (scheme != self._scheme or parsed_bcrypt.ident == "x" or not parsed_bcrypt.canonical
+                    or self._outside(parsed_bcrypt.cost))
+        parsed = parse_passlib(text) if scheme == SCHEME_PBKDF2_SHA256 else parse_django(text)
+        if scheme != self._scheme or self._outside(parsed.rounds):
             return True
-        if scheme == SCHEME_DJANGO_PBKDF2_SHA256:
-            parse_django(text)
-            return True
-        parsed = parse_passlib(text)
-        return parsed.rounds < self._min_rounds or len(parsed.salt) < MIN_SALT_SIZE
+        return scheme == SCHEME_PBKDF2_SHA256 and len(parsed.salt) < MIN_SALT_SIZE
 
     def verify_and_update(self, password: str | bytes, hashed: str | bytes) -> tuple[bool, str | None]:
         """``(valid, new_hash)``: ``new_hash`` only when the password is correct and the stored hash is outdated."""

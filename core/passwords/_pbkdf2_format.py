@@ -3,7 +3,9 @@
 passlib (``passlib.handlers.pbkdf2``): ``$pbkdf2-sha256$<rounds>$<ab64 salt>$<ab64 checksum>``, rounds a decimal
 without leading zeros in 1..2**32-1, salt 0-1024 bytes, checksum 32 bytes.
 Django (``django.contrib.auth.hashers.PBKDF2PasswordHasher``): ``pbkdf2_sha256$<iterations>$<salt>$<b64 hash>``,
-the salt used as its UTF-8 text, the hash standard base64 with padding.
+the salt used as its UTF-8 text, the hash standard base64 with padding. Django's ``encode`` asserts only that the
+salt is non-empty and holds no ``$``, so spaces, control characters and non-ASCII text are all salts it accepts;
+core caps the salt at 1024 UTF-8 bytes (a bound on the work per stored hash).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ class Pbkdf2Hash:
         """The hash in its scheme's textual format."""
         if self.django:
             checksum = binascii.b2a_base64(self.checksum, newline=False).decode("ascii")
-            return f"{DJANGO_PREFIX}{self.rounds}${self.salt.decode('ascii')}${checksum}"
+            return f"{DJANGO_PREFIX}{self.rounds}${self.salt.decode('utf-8')}${checksum}"
         return f"{PASSLIB_PREFIX}{self.rounds}${ab64_encode(self.salt)}${ab64_encode(self.checksum)}"
 
 
@@ -68,10 +70,15 @@ def parse_django(hashed: str) -> Pbkdf2Hash:
     if len(parts) != 3:
         raise MalformedHashError("a Django pbkdf2_sha256$ hash has three fields: iterations, salt, hash")
     rounds = _rounds(parts[0], hashed)
-    salt, encoded = parts[1], parts[2]
-    salt_ok = 0 < len(salt) <= MAX_SALT_SIZE and salt.isprintable() and not any(c.isspace() for c in salt)
+    encoded = parts[2]
+    try:
+        salt = parts[1].encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: Django's force_bytes fails on it too
+        raise MalformedHashError("the salt of a Django pbkdf2_sha256$ hash is not UTF-8 text") from exc
     # 32 bytes in standard padded base64: 43 characters and one "=".
-    if not salt_ok or len(encoded) != 44 or encoded[43] != "=" or not only_chars(encoded[:43], "+/"):
+    if not 0 < len(salt) <= MAX_SALT_SIZE or len(encoded) != 44 or encoded[43] != "=" or not only_chars(
+        encoded[:43], "+/"
+    ):
         raise MalformedHashError("the salt or hash field of a Django pbkdf2_sha256$ hash is malformed")
     try:
         checksum = binascii.a2b_base64(encoded)
@@ -79,4 +86,4 @@ def parse_django(hashed: str) -> Pbkdf2Hash:
         raise MalformedHashError("the hash field of a Django pbkdf2_sha256$ hash is not base64") from exc
     if binascii.b2a_base64(checksum, newline=False).decode("ascii") != encoded:
         raise MalformedHashError("the hash field of a Django pbkdf2_sha256$ hash is not canonical base64")
-    return Pbkdf2Hash(rounds, salt.encode("ascii"), checksum, django=True)
+    return Pbkdf2Hash(rounds, salt, checksum, django=True)

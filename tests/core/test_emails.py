@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -143,3 +145,35 @@ def test_any_text_is_either_valid_or_an_email_error(text: str) -> None:
         except EmailNotValidError:
             continue
         assert validate_email(result.normalized).normalized == result.normalized
+
+
+def test_email_is_the_deprecated_alias_of_normalized() -> None:
+    """``.email`` is ``.normalized`` with email-validator's DeprecationWarning; ``.original_email`` is ``.original``."""
+    result = validate_email("POSTMASTER@Example.COM")
+    with pytest.warns(DeprecationWarning, match="use ValidatedEmail.normalized instead"):
+        assert result.email == result.normalized == "postmaster@example.com"
+    assert result.original_email == result.original == "POSTMASTER@Example.COM"
+
+
+def test_domain_address_is_the_literal_ip_and_dns_fields_are_none() -> None:
+    """``domain_address`` is the ipaddress object of a domain literal (None for a name); ``mx`` fields are None."""
+    literal = validate_email("a@[192.0.2.1]", allow_domain_literal=True)
+    assert literal.domain_address == ipaddress.IPv4Address("192.0.2.1")
+    assert validate_email("a@[IPv6:0::1]", allow_domain_literal=True).domain_address == ipaddress.IPv6Address("::1")
+    plain = validate_email("a@example.com")
+    assert (plain.domain_address, plain.mx, plain.mx_fallback_type) == (None, None, None)
+
+
+def test_dict_access_as_dict_and_as_constructor() -> None:
+    """The deprecated dict keys map to the fields (warning each time); as_dict and as_constructor list the fields."""
+    result = validate_email("me@xn--bcher-kva.example")
+    with pytest.warns(DeprecationWarning, match="dict-like access"):
+        assert (result["email"], result["domain"], result["domain_i18n"]) == (
+            "me@bücher.example", "xn--bcher-kva.example", "bücher.example")
+    with pytest.warns(DeprecationWarning, match="dict-like access"), pytest.raises(KeyError):
+        result["nope"]
+    assert result.as_dict()["ascii_email"] == "me@xn--bcher-kva.example"
+    assert "domain_address" not in result.as_dict()
+    assert validate_email("a@[192.0.2.1]", allow_domain_literal=True).as_dict()["domain_address"] == (
+        "IPv4Address('192.0.2.1')")
+    assert result.as_constructor().startswith("ValidatedEmail(\n  original='me@xn--bcher-kva.example',")
