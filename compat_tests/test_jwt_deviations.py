@@ -249,12 +249,33 @@ def test_encode_refuses_nan_and_alg_override_and_does_not_mutate() -> None:
 
 
 def test_encode_with_unsupported_algorithm_raises_a_jwt_error() -> None:
-    """encode(algorithm='RS256') with an HMAC secret: python-jose raises JWSError (not a JWTError), core a JWTError."""
+    """encode(algorithm='RS256') with an HMAC secret: python-jose raises JWSError (not a JWTError), core a
+    JWTError that is also core's JWSError, so code catching either keeps working; the message says why."""
     with pytest.raises(JWSError):
         jose_jwt.encode({"a": 1}, KEY, algorithm="XX999")
     assert not issubclass(JWSError, JoseError)
-    with pytest.raises(core_jwt.InvalidAlgorithmError):
+    with pytest.raises(core_jwt.JWSError, match="only HMAC") as caught:
         CORE.encode({"a": 1}, KEY, algorithm="RS256")
+    assert isinstance(caught.value, core_jwt.InvalidAlgorithmError)
+    assert isinstance(caught.value, core_jwt.JWTError)
+
+
+def test_jwk_alg_restricts_the_key_to_that_algorithm() -> None:
+    """A JWK with "alg": "HS512" verifying an HS256 token: python-jose uses it anyway; core does not (RFC 7517
+    §4.4), alone or in a set, and a set's key for the right algorithm still verifies."""
+    secret = b"k" * 64
+    k = base64.urlsafe_b64encode(secret).rstrip(b"=").decode()
+    jwk_512 = {"kty": "oct", "k": k, "alg": "HS512"}
+    token = CORE.encode({"a": 1}, secret)
+    assert jose_decode(token, jwk_512, algorithms=["HS256"]) == {"a": 1}
+    with pytest.raises(core_jwt.InvalidKeyError, match="RFC 7517"):
+        CORE.decode(token, jwk_512, algorithms=["HS256"])
+    with pytest.raises(core_jwt.InvalidKeyError, match="for HS256"):
+        CORE.decode(token, {"keys": [jwk_512]}, algorithms=["HS256"])
+    jwk_256 = {**jwk_512, "alg": "HS256"}
+    assert CORE.decode(token, {"keys": [jwk_512, jwk_256]}, algorithms=["HS256"]) == {"a": 1}
+    assert CORE.decode(token, [jwk_512, secret], algorithms=["HS256"]) == {"a": 1}
+    assert CORE.decode(token, {"kty": "oct", "k": k}, algorithms=["HS256"]) == {"a": 1}  # no alg: any
 
 
 @pytest.mark.parametrize("token", [None, 12345, ["a", "b", "c"]])
