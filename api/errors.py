@@ -3,8 +3,8 @@
 Sources: :class:`ApiError` raised by routes; Starlette's ``HTTPException`` (404, 405, ...: the code is derived
 from the status); request validation (422, ``validation_error`` plus ``errors``: type, loc, msg only, never the
 input, which may be a password or undecodable bytes); core errors through their ``.code`` (``IntegrityError`` 409,
-``DatabaseUnavailableError`` and other database errors 503, token errors 401 with ``WWW-Authenticate: Bearer``,
-other input rejections 400).
+``DatabaseValueError`` 422, ``DatabaseUnavailableError`` and other database errors 503, token errors 401 with
+``WWW-Authenticate: Bearer``, other input rejections 400).
 """
 
 from __future__ import annotations
@@ -74,11 +74,13 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 def status_for(exc: LeancoreError) -> tuple[int, dict[str, str] | None]:
     """The HTTP status (and headers) for a core error."""
-    from core.db import DatabaseError, DatabaseUnavailableError, IntegrityError
+    from core.db import DatabaseError, DatabaseUnavailableError, DatabaseValueError, IntegrityError
     from core.jwt import JWTError
 
     if isinstance(exc, IntegrityError):
         return 409, None
+    if isinstance(exc, DatabaseValueError):  # a value the request carried that the database cannot store
+        return 422, None
     if isinstance(exc, (DatabaseUnavailableError, DatabaseError)):
         return 503, None
     if isinstance(exc, JWTError):

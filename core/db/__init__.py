@@ -17,7 +17,8 @@ Public interface (stable; the api is built on it)::
 
 Placeholders are ``?`` everywhere (translated to ``%s`` for psycopg). Errors: ``DatabaseError`` (root, code
 ``database_error``), ``DatabaseUnavailableError`` (cannot reach/open), ``IntegrityError`` (a constraint refused the
-statement, e.g. a duplicate email), ``UnsupportedDatabaseError`` (also a ``ValueError``). URLs: ``sqlite:///rel``,
+statement, e.g. a duplicate email), ``DatabaseValueError`` (also a ``ValueError``: a parameter that cannot be
+stored, such as text with a lone surrogate), ``UnsupportedDatabaseError`` (also a ``ValueError``). URLs: ``sqlite:///rel``,
 ``sqlite:////abs``, ``sqlite:///:memory:``, ``postgresql://`` / ``postgres://``; a D1 binding is any object with
 ``prepare`` and ``batch``. Value conventions are in ``core/db/_port.py``.
 """
@@ -26,7 +27,13 @@ from __future__ import annotations
 
 from core.db._connect import SUPPORTED, connect, detect_database_type, sqlite_path
 from core.db._d1 import D1Database
-from core.db._errors import DatabaseError, DatabaseUnavailableError, IntegrityError, UnsupportedDatabaseError
+from core.db._errors import (
+    DatabaseError,
+    DatabaseUnavailableError,
+    DatabaseValueError,
+    IntegrityError,
+    UnsupportedDatabaseError,
+)
 from core.db._port import Database, Dialect, Params, Row, Statement
 from core.db._postgres import PostgresDatabase, redact_url
 from core.db._sqlite import SQLiteDatabase
@@ -37,6 +44,7 @@ __all__ = [
     "Database",
     "DatabaseError",
     "DatabaseUnavailableError",
+    "DatabaseValueError",
     "Dialect",
     "IntegrityError",
     "Params",

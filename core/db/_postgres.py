@@ -12,7 +12,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from core.db._errors import DatabaseError, DatabaseUnavailableError, IntegrityError
+from core.db._errors import DatabaseError, DatabaseUnavailableError, IntegrityError, unencodable
 from core.db._port import Dialect, Params, Row, Statement
 from core.db._sql import to_pyformat
 
@@ -114,6 +114,8 @@ class PostgresDatabase:
                     return cursor.rowcount
             except self._errors.Error as exc:
                 raise self._translate(exc) from exc
+            except UnicodeEncodeError as exc:  # psycopg encodes str parameters to the client encoding (UTF-8)
+                raise unencodable("postgresql") from exc
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         rowcount: int = await self._run(sql, params, "none")
@@ -137,6 +139,8 @@ class PostgresDatabase:
                         await cursor.execute(_translate_sql(sql), tuple(params))
             except self._errors.Error as exc:
                 raise self._translate(exc) from exc
+            except UnicodeEncodeError as exc:  # as in _run; the transaction has rolled back
+                raise unencodable("postgresql") from exc
 
     async def close(self) -> None:
         if not self._connection.closed:

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from api.errors import status_for
-from core.db import DatabaseError, DatabaseUnavailableError, IntegrityError
+from core.db import DatabaseError, DatabaseUnavailableError, DatabaseValueError, IntegrityError
 from core.jwt import ExpiredSignatureError
 from core.passwords import PasswordTooLongError
 from core.settings import SettingsError
@@ -52,7 +52,9 @@ async def test_invalid_utf8_json_is_400(client: httpx.AsyncClient, admin: dict[s
 @pytest.mark.parametrize(("error", "status"), [
     (IntegrityError("dup"), 409), (DatabaseUnavailableError("down"), 503), (DatabaseError("x"), 503),
     (ExpiredSignatureError("old"), 401), (PasswordTooLongError("long"), 400), (SettingsError(["A: b"]), 400),
+    (DatabaseValueError("unstorable"), 422),
 ])
 def test_core_errors_map_to_statuses(error: Exception, status: int) -> None:
-    """Integrity 409, database trouble 503, token errors 401, other input rejections 400."""
+    """Integrity 409, database trouble 503, token errors 401, a value the database cannot store 422, other input
+    rejections 400."""
     assert status_for(error)[0] == status  # type: ignore[arg-type]

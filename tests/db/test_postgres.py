@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from core.db import Database, DatabaseError, DatabaseUnavailableError, IntegrityError, connect
+from core.db import Database, DatabaseError, DatabaseUnavailableError, DatabaseValueError, IntegrityError, connect
 from core.initialization import DEFAULT_SITE_SETTINGS, InitializationReport, initialize, initialize_database
 from core.migrations import Migration, load_migrations
 from core.settings import Settings
@@ -75,6 +75,22 @@ def test_batch_is_all_or_nothing_including_ddl(pg_url: str) -> None:
             await db.fetch_all("SELECT * FROM missing")
         assert not isinstance(info.value, IntegrityError)
         assert await db.fetch_one("SELECT 1 AS still_usable") == {"still_usable": 1}
+
+    run_on(pg_url, body)
+
+
+def test_text_with_a_lone_surrogate_is_a_typed_value_error(pg_url: str) -> None:
+    """A str parameter with no UTF-8 form is DatabaseValueError (not a leaked UnicodeEncodeError), from execute
+    and from batch; the batch rolls back and the connection stays usable."""
+
+    async def body(db: Database) -> None:
+        await db.execute("CREATE TABLE t (x TEXT)")
+        with pytest.raises(DatabaseValueError, match="lone surrogate") as info:
+            await db.execute("INSERT INTO t VALUES (?)", ("\ud800",))
+        assert info.value.code == "database_value_unsupported"
+        with pytest.raises(DatabaseValueError):
+            await db.batch([("INSERT INTO t VALUES (?)", ("kept?",)), ("INSERT INTO t VALUES (?)", ("a\udfffb",))])
+        assert await db.fetch_all("SELECT x FROM t") == []
 
     run_on(pg_url, body)
 
