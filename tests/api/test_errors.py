@@ -42,11 +42,13 @@ async def test_malformed_bodies_are_422_without_echoing_input(client: httpx.Asyn
     assert all(set(e) == {"type", "loc", "msg"} for e in body["errors"])
 
 
-async def test_invalid_utf8_json_is_400(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
-    """A JSON body that is not UTF-8 is FastAPI's 400 'error parsing the body', in the api's shape."""
+async def test_invalid_utf8_json_is_422(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+    """A JSON body that is not UTF-8 is 422 validation_error like any other bad body, not an undocumented 400."""
     response = await client.post("/users", headers={**admin, "content-type": "application/json"},
                                  content=b'{"email": "\xff\xfe"}')
-    assert (response.status_code, response.json()["code"]) == (400, "bad_request")
+    assert (response.status_code, response.json()["code"]) == (422, "validation_error")
+    assert response.json()["errors"] == [{"type": "json_invalid", "loc": ["body", 11],
+                                          "msg": "the body is not valid UTF-8 (RFC 8259 §8.1)"}]
 
 
 @pytest.mark.parametrize(("error", "status"), [
