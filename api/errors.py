@@ -54,11 +54,30 @@ def _status_code_name(status: int) -> str:
         return "http_error"
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this request's path, for ``Allow``.
+
+    Starlette answers 405 from the first route whose path matches, and each method here is its own route, so its
+    ``Allow`` named only that route's method; RFC 9110 §15.5.6 wants every method the resource supports.
+    """
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        route_methods = getattr(route, "methods", None)
+        if route_methods and route.matches(request.scope)[0] is not Match.NONE:
+            methods.update(route_methods)
+    return ", ".join(sorted(methods))
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = getattr(exc, "code", None) or _status_code_name(exc.status_code)
     message = exc.detail if isinstance(exc.detail, str) else _status_code_name(exc.status_code).replace("_", " ")
-    return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=exc.headers)
+    headers = exc.headers
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": allowed_methods(request)}
+    return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

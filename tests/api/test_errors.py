@@ -51,6 +51,22 @@ async def test_invalid_utf8_json_is_422(client: httpx.AsyncClient, admin: dict[s
                                           "msg": "the body is not valid UTF-8 (RFC 8259 §8.1)"}]
 
 
+@pytest.mark.parametrize(("method", "path", "allow"), [
+    ("OPTIONS", "/users", "GET, POST"),
+    ("PUT", "/users", "GET, POST"),
+    ("OPTIONS", "/users/1", "DELETE, GET, PATCH"),
+    ("POST", "/users/abc", "DELETE, GET, PATCH"),
+    ("OPTIONS", "/settings", "GET, PATCH"),
+    ("DELETE", "/auth/me", "GET"),
+])
+async def test_405_allow_lists_every_method_of_the_path(client: httpx.AsyncClient, method: str, path: str,
+                                                        allow: str) -> None:
+    """A method the path does not serve is 405 whose Allow names every method it does serve (RFC 9110 §15.5.6)."""
+    response = await client.request(method, path)
+    assert (response.status_code, response.json()["code"]) == (405, "method_not_allowed")
+    assert response.headers["allow"] == allow
+
+
 @pytest.mark.parametrize(("error", "status"), [
     (IntegrityError("dup"), 409), (DatabaseUnavailableError("down"), 503), (DatabaseError("x"), 503),
     (ExpiredSignatureError("old"), 401), (PasswordTooLongError("long"), 400), (SettingsError(["A: b"]), 400),
