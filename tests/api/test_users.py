@@ -42,6 +42,31 @@ async def test_invalid_user_bodies_are_422(client: httpx.AsyncClient, admin: dic
     assert (response.status_code, response.json()["code"]) == (422, "validation_error")
 
 
+@pytest.mark.parametrize("flags", [
+    {"is_superuser": 0}, {"is_superuser": 1}, {"is_active": "true"}, {"is_active": "false"}, {"is_superuser": "yes"},
+    {"is_active": 0.0}, {"is_active": None},
+])
+async def test_flags_are_json_booleans_only(client: httpx.AsyncClient, admin: dict[str, str],
+                                            flags: dict[str, Any]) -> None:
+    """Creating with a flag given as 0, 1, "true", "yes", 0.0 or null is 422 bool_type, and creates no account."""
+    response = await client.post("/users", headers=admin, json={"email": "flag@example.com",
+                                                                "password": "password-1234", **flags})
+    assert (response.status_code, response.json()["errors"][0]["type"]) == (422, "bool_type")
+    assert (await client.get("/users", headers=admin)).json()["total"] == 1
+
+
+@pytest.mark.parametrize("flags", [{"is_superuser": 1}, {"is_active": "false"}, {"is_active": 0}])
+async def test_patched_flags_are_json_booleans_only(session: Any, client: httpx.AsyncClient, admin: dict[str, str],
+                                                    flags: dict[str, Any]) -> None:
+    """Patching a flag with 0, 1 or "false" is 422 bool_type and changes nothing (null still means unchanged)."""
+    user = await session.create_user(admin, "patchflag@example.com")
+    response = await client.patch(f"/users/{user['id']}", headers=admin, json=flags)
+    assert (response.status_code, response.json()["errors"][0]["type"]) == (422, "bool_type")
+    assert (await client.get(f"/users/{user['id']}", headers=admin)).json() == user
+    unchanged = await client.patch(f"/users/{user['id']}", headers=admin, json={"is_active": None})
+    assert unchanged.json() == user
+
+
 async def test_list_get_patch_delete(session: Any, client: httpx.AsyncClient, admin: dict[str, str]) -> None:
     """A created user is listed, readable, patchable (email, flags, password) and deletable; then 404."""
     user = await session.create_user(admin, "crud@example.com")
