@@ -22,6 +22,7 @@ from api.throttle import LOGIN_LIMIT
 router = RouteTable(prefix="/auth", tags=["auth"])
 _DUMMY: dict[int, str] = {}  # rounds -> a hash nobody's password matches, built on first need (not at import)
 _FORM = "application/x-www-form-urlencoded"
+_MAX_FORM_FIELDS = 8  # the password grant has six at most (RFC 6749 §4.3.2, §2.3.1); parse_qs refuses more unparsed
 _LOGIN_BODY = {
     "requestBody": {
         "required": True,
@@ -48,10 +49,12 @@ async def _read_form(request: Request) -> tuple[str, str]:
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != _FORM:
         raise ApiError(415, "unsupported_media_type", f"send the login form as {_FORM}")
     try:
-        fields = parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True, max_num_fields=8,
-                          errors="strict")
-    except (UnicodeDecodeError, ValueError):
+        fields = parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True,
+                          max_num_fields=_MAX_FORM_FIELDS, errors="strict")
+    except UnicodeDecodeError:
         raise _invalid_form("the form is not valid UTF-8 application/x-www-form-urlencoded") from None
+    except ValueError:  # parse_qs's only other refusal: more fields than max_num_fields
+        raise _invalid_form(f"the login form has more than {_MAX_FORM_FIELDS} fields") from None
     username, password = fields.get("username", [""])[0], fields.get("password", [""])[0]
     grant_type = fields.get("grant_type", ["password"])[0]
     if grant_type not in ("password", ""):
