@@ -116,7 +116,7 @@ async def login(request: Request, context: Context, db: DB) -> Any:
         context.events.emit("hash_upgraded", user_id=int(row["id"]), client=client)
         stored_hash = new_hash
     await context.limiter.clear(db, key)
-    token, lifetime = issue_token(context, int(row["id"]), stored_hash)
+    token, lifetime = issue_token(context, int(row["id"]), stored_hash, int(row["token_version"]))
     context.events.emit("login_succeeded", user_id=int(row["id"]), client=client, email=email)
     return {"access_token": token, "token_type": "bearer", "expires_in": lifetime}
 

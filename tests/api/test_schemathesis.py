@@ -40,7 +40,7 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
         assert (await initialize_database(db, app_settings, hasher=context.hasher.hash)).ok
         admin = await db.fetch_one(USER_BY_ID, (1,))
         # Issued as a login would (bound to the admin's password hash) but valid for the whole run.
-        ADMIN_TOKEN[:] = [issue_token(context, 1, admin["hashed_password"])[0]]
+        ADMIN_TOKEN[:] = [issue_token(context, 1, admin["hashed_password"], admin["token_version"])[0]]
 
     asyncio.run(init())
     return schemathesis.openapi.from_asgi("/openapi.json", app)

@@ -67,6 +67,33 @@ async def test_patched_flags_are_json_booleans_only(session: Any, client: httpx.
     assert unchanged.json() == user
 
 
+async def test_deactivation_ends_the_users_tokens_for_good(session: Any, client: httpx.AsyncClient,
+                                                           admin: dict[str, str]) -> None:
+    """A token issued before a deactivation stays dead after the reactivation (401 token_revoked); a new login
+    works, and the admin's own token is untouched."""
+    user = await session.create_user(admin, "leaver@example.com", "password-1234")
+    before = await session.bearer("leaver@example.com", "password-1234")
+    assert (await client.patch(f"/users/{user['id']}", headers=admin, json={"is_active": False})).status_code == 200
+    assert (await client.get("/auth/me", headers=before)).status_code == 401
+    assert (await client.patch(f"/users/{user['id']}", headers=admin, json={"is_active": True})).status_code == 200
+    response = await client.get("/auth/me", headers=before)
+    assert (response.status_code, response.json()["code"]) == (401, "token_revoked")
+    after = await session.bearer("leaver@example.com", "password-1234")
+    assert (await client.get("/auth/me", headers=after)).json()["email"] == "leaver@example.com"
+    assert (await client.get("/auth/me", headers=admin)).status_code == 200
+
+
+async def test_only_deactivation_ends_tokens(session: Any, client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+    """A refused deactivation (the last super admin), a promotion, a rename and a reactivation end no token."""
+    assert (await client.patch("/users/1", headers=admin, json={"is_active": False})).status_code == 409
+    user = await session.create_user(admin, "stays@example.com", "password-1234")
+    token = await session.bearer("stays@example.com", "password-1234")
+    for change in ({"is_superuser": True}, {"email": "stays2@example.com"}, {"is_active": True}):
+        assert (await client.patch(f"/users/{user['id']}", headers=admin, json=change)).status_code == 200
+    assert (await client.get("/auth/me", headers=token)).status_code == 200
+    assert (await client.get("/auth/me", headers=admin)).status_code == 200
+
+
 async def test_list_get_patch_delete(session: Any, client: httpx.AsyncClient, admin: dict[str, str]) -> None:
     """A created user is listed, readable, patchable (email, flags, password) and deletable; then 404."""
     user = await session.create_user(admin, "crud@example.com")
