@@ -80,7 +80,10 @@ class PasswordChange(BaseModel):
 # stored ones are read back with json.loads, so JsonValue's recursive union schema would refuse nothing, and building
 # it is a share of a no-snapshot Worker start inside Pyodide (docs/pyodide-harness.md, workers.nosnapshot).
 SiteSettings = dict[str, Any]
-SiteSettingsPatch = Annotated[dict[SettingKey, Any], Field(max_length=64)]
+# additionalProperties false: with patternProperties alone, JSON Schema allows keys outside the pattern, which the
+# api refuses (422 string_pattern_mismatch); the schema says so.
+SiteSettingsPatch = Annotated[dict[SettingKey, Any], Field(max_length=64,
+                                                           json_schema_extra={"additionalProperties": False})]
 
 
 class Health(BaseModel):
