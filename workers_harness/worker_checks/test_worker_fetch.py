@@ -1,7 +1,9 @@
-"""worker.Default.fetch over a real local D1: health, initialisation (idempotent), login, and migrations agreement."""
+"""worker.Default.fetch over a real local D1: health, initialisation (idempotent), login, migrations agreement, and
+deactivation ending tokens."""
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 from urllib.parse import urlencode
@@ -83,3 +85,21 @@ async def test_status_reports_the_pyodide_runtime(env: Any) -> None:
     assert body["runtime"] == {"implementation": "Pyodide", "python": sys.version.split()[0],
                                "platform": "emscripten"}, body
     assert body["database"]["type"] == "d1", body
+
+
+async def test_deactivation_ends_tokens_on_d1(env: Any) -> None:
+    """On D1 too, a token from before a deactivation stays 401 token_revoked after the reactivation."""
+    admin = {**await _admin_bearer(env), "Content-Type": "application/json"}
+    status, user = await call_fetch(env, "POST", "/users", headers=admin,
+                                    body=json.dumps({"email": "leaver@example.com", "password": "password-1234"}))
+    assert status == 201, user
+    status, token = await call_fetch(env, "POST", "/auth/login", headers=FORM,
+                                     body=urlencode({"username": "leaver@example.com", "password": "password-1234"}))
+    assert status == 200, token
+    before = {"Authorization": f"Bearer {token['access_token']}"}
+    for active in (False, True):
+        status, body = await call_fetch(env, "PATCH", f"/users/{user['id']}", headers=admin,
+                                        body=json.dumps({"is_active": active}))
+        assert status == 200, body
+    status, body = await call_fetch(env, "GET", "/auth/me", headers=before)
+    assert (status, body["code"]) == (401, "token_revoked"), body
