@@ -18,7 +18,7 @@ from fastapi import FastAPI
 
 from api.context import ON_PYODIDE, AppContext
 from api.errors import install_error_handlers
-from api.middleware import BodySizeLimit
+from api.middleware import BodySizeLimit, StrictJsonBody
 from api.routers import auth, site_settings, system, users
 from api.routers.system import UNINITIALIZED
 from api.schemas import ErrorBody
@@ -126,7 +126,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app = FastAPI(title="leancore", version="0.1.0", lifespan=lifespan)
     app.state.leancore = AppContext(settings, database)
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimit)
+    app.add_middleware(StrictJsonBody)
+    app.add_middleware(BodySizeLimit)  # added last, so it runs first: it bounds what StrictJsonBody reads
     # /system first: routes are matched in order, and /system/health is the hot path of every load balancer.
     # Added directly (not include_router): FastAPI builds each route's state once (api/routers/_table.py).
     for module in (system, auth, users, site_settings):

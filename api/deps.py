@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 # Documents the bearer scheme in OpenAPI; auto_error=False so a missing token gets our own JSON 401.
 bearer_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login", auto_error=False)
-_COLUMNS = "SELECT id, email, hashed_password, is_active, is_superuser, created_at, updated_at FROM users"
+_COLUMNS = ("SELECT id, email, hashed_password, is_active, is_superuser, token_version, created_at, updated_at "
+            "FROM users")
 USER_BY_ID = _COLUMNS + " WHERE id = ?"
 USER_BY_EMAIL = _COLUMNS + " WHERE email = ?"
 USER_PAGE = _COLUMNS + " ORDER BY id LIMIT ? OFFSET ?"
@@ -57,28 +58,32 @@ def public_user(row: dict[str, Any]) -> dict[str, Any]:
             "updated_at": str(row["updated_at"])}
 
 
-# A private claim binding a token to the password hash it was issued under: a password change (one's own or an
-# admin's reset) ends every token issued before it, without a revocation table or a schema change. Keyed with the
-# signing secret, so a token reveals nothing about the hash. A hash upgraded at login (bcrypt to PBKDF2, more
-# rounds) ends the other sessions once, like a password change.
+# A private claim binding a token to the password hash it was issued under and to the user's token version: a
+# password change (one's own or an admin's reset) or a raised ``users.token_version`` (deactivation; see
+# END_SESSIONS) ends every token issued before it, without a revocation table. Keyed with the signing secret, so
+# a token reveals nothing about the hash. A hash upgraded at login (bcrypt to PBKDF2, more rounds) ends the other
+# sessions once, like a password change. A single token is ended by the client discarding it.
 CREDENTIAL_CLAIM = "cred"
+# The SET clause that ends every token of the row it updates (the version is part of each token's stamp); in the
+# same UPDATE as the change that calls for it, so no token outlives the change.
+END_SESSIONS = "token_version = token_version + 1"
 
 
-def credential_stamp(context: AppContext, hashed_password: str) -> str:
-    """The ``cred`` claim for a stored password hash: 128 bits of HMAC-SHA256, base64url."""
-    digest = hmac.digest(context.secret_key.encode(), b"leancore credential stamp\0" + hashed_password.encode(),
-                         "sha256")
+def credential_stamp(context: AppContext, hashed_password: str, token_version: int) -> str:
+    """The ``cred`` claim for a stored password hash and token version: 128 bits of HMAC-SHA256, base64url."""
+    message = b"leancore credential stamp\0%d\0%s" % (token_version, hashed_password.encode())
+    digest = hmac.digest(context.secret_key.encode(), message, "sha256")
     return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode("ascii")
 
 
-def issue_token(context: AppContext, user_id: int, hashed_password: str) -> tuple[str, int]:
-    """A signed access token for ``user_id``, valid while its password hash stays ``hashed_password``, and its
-    lifetime in seconds."""
+def issue_token(context: AppContext, user_id: int, hashed_password: str, token_version: int) -> tuple[str, int]:
+    """A signed access token for ``user_id``, valid while its password hash stays ``hashed_password`` and its token
+    version ``token_version``, and its lifetime in seconds."""
     settings = context.settings
     lifetime = settings.access_token_minutes * 60
     now = int(time.time())
     claims: dict[str, Any] = {"sub": str(user_id), "iat": now, "exp": now + lifetime,
-                              CREDENTIAL_CLAIM: credential_stamp(context, hashed_password)}
+                              CREDENTIAL_CLAIM: credential_stamp(context, hashed_password, token_version)}
     if settings.token_issuer:
         claims["iss"] = settings.token_issuer
     if settings.token_audience:
@@ -109,10 +114,10 @@ async def user_from_token(request: Request, context: AppContext, db: "Database",
     stamp = claims.get(CREDENTIAL_CLAIM)
     # isascii first: compare_digest refuses non-ASCII str, and a JSON string may even hold a lone surrogate
     if not isinstance(stamp, str) or not stamp.isascii() or not hmac.compare_digest(
-        stamp, credential_stamp(context, row["hashed_password"])
+        stamp, credential_stamp(context, row["hashed_password"], int(row["token_version"]))
     ):
         context.events.emit("token_rejected", code="token_revoked", user_id=int(row["id"]), client=client_id(request))
-        raise unauthorized("token_revoked", "the password changed after this token was issued; log in again")
+        raise unauthorized("token_revoked", "this token was ended (password changed or sessions ended); log in again")
     return row
 
 

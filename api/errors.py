@@ -4,8 +4,8 @@ Sources: :class:`ApiError` raised by routes; Starlette's ``HTTPException`` (404,
 from the status); request validation (422, ``validation_error`` plus ``errors``: type, loc, msg only, never the
 input, which may be a password or undecodable bytes); core errors through their ``.code`` (``IntegrityError`` 409,
 ``TransactionConflictError`` 409 ``database_conflict`` with ``Retry-After`` (a concurrent transaction won every
-retry: the request may simply be sent again), ``DatabaseUnavailableError`` and other database errors 503, token
-errors 401 with ``WWW-Authenticate: Bearer``, other input rejections 400).
+retry: the request may simply be sent again), ``DatabaseValueError`` 422, ``DatabaseUnavailableError`` and other
+database errors 503, token errors 401 with ``WWW-Authenticate: Bearer``, other input rejections 400).
 """
 
 from __future__ import annotations
@@ -56,11 +56,30 @@ def _status_code_name(status: int) -> str:
         return "http_error"
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this request's path, for ``Allow``.
+
+    Starlette answers 405 from the first route whose path matches, and each method here is its own route, so its
+    ``Allow`` named only that route's method; RFC 9110 §15.5.6 wants every method the resource supports.
+    """
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        route_methods = getattr(route, "methods", None)
+        if route_methods and route.matches(request.scope)[0] is not Match.NONE:
+            methods.update(route_methods)
+    return ", ".join(sorted(methods))
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = getattr(exc, "code", None) or _status_code_name(exc.status_code)
     message = exc.detail if isinstance(exc.detail, str) else _status_code_name(exc.status_code).replace("_", " ")
-    return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=exc.headers)
+    headers = exc.headers
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": allowed_methods(request)}
+    return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -76,13 +95,21 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 def status_for(exc: LeancoreError) -> tuple[int, dict[str, str] | None]:
     """The HTTP status (and headers) for a core error."""
-    from core.db import DatabaseError, DatabaseUnavailableError, IntegrityError, TransactionConflictError
+    from core.db import (
+        DatabaseError,
+        DatabaseUnavailableError,
+        DatabaseValueError,
+        IntegrityError,
+        TransactionConflictError,
+    )
     from core.jwt import JWTError
 
     if isinstance(exc, IntegrityError):
         return 409, None
     if isinstance(exc, TransactionConflictError):
         return 409, RETRY_SOON  # the database is fine; the same request is likely to succeed on its own
+    if isinstance(exc, DatabaseValueError):  # a value the request carried that the database cannot store
+        return 422, None
     if isinstance(exc, (DatabaseUnavailableError, DatabaseError)):
         return 503, None
     if isinstance(exc, JWTError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from api.types import EmailStr, SettingKey
 
@@ -52,20 +52,22 @@ class UserList(BaseModel):
     offset: int
 
 
+# Request flags are StrictBool, JSON true/false only: pydantic's lax bool also takes 0, 1, "true", "off", "yes", ...,
+# values the schema (type: boolean) calls invalid, so a client's mistake would silently set a flag.
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: EmailStr
     password: Password
-    is_active: bool = True
-    is_superuser: bool = False
+    is_active: StrictBool = True
+    is_superuser: StrictBool = False
 
 
 class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: EmailStr | None = None
     password: Password | None = None
-    is_active: bool | None = None
-    is_superuser: bool | None = None
+    is_active: StrictBool | None = None
+    is_superuser: StrictBool | None = None
 
 
 class PasswordChange(BaseModel):
@@ -78,7 +80,10 @@ class PasswordChange(BaseModel):
 # stored ones are read back with json.loads, so JsonValue's recursive union schema would refuse nothing, and building
 # it is a share of a no-snapshot Worker start inside Pyodide (docs/pyodide-harness.md, workers.nosnapshot).
 SiteSettings = dict[str, Any]
-SiteSettingsPatch = Annotated[dict[SettingKey, Any], Field(max_length=64)]
+# additionalProperties false: with patternProperties alone, JSON Schema allows keys outside the pattern, which the
+# api refuses (422 string_pattern_mismatch); the schema says so.
+SiteSettingsPatch = Annotated[dict[SettingKey, Any], Field(max_length=64,
+                                                           json_schema_extra={"additionalProperties": False})]
 
 
 class Health(BaseModel):

@@ -22,6 +22,7 @@ from api.schemas import ERROR_RESPONSE, PasswordChange, Token, User
 router = RouteTable(prefix="/auth", tags=["auth"])
 _DUMMY: dict[int, str] = {}  # rounds -> a hash nobody's password matches, built on first need (not at import)
 _FORM = "application/x-www-form-urlencoded"
+_MAX_FORM_FIELDS = 8  # the password grant has six at most (RFC 6749 §4.3.2, §2.3.1); parse_qs refuses more unparsed
 _LOGIN_BODY = {
     "requestBody": {
         "required": True,
@@ -48,10 +49,12 @@ async def _read_form(request: Request) -> tuple[str, str]:
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != _FORM:
         raise ApiError(415, "unsupported_media_type", f"send the login form as {_FORM}")
     try:
-        fields = parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True, max_num_fields=8,
-                          errors="strict")
-    except (UnicodeDecodeError, ValueError):
+        fields = parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True,
+                          max_num_fields=_MAX_FORM_FIELDS, errors="strict")
+    except UnicodeDecodeError:
         raise _invalid_form("the form is not valid UTF-8 application/x-www-form-urlencoded") from None
+    except ValueError:  # parse_qs's only other refusal: more fields than max_num_fields
+        raise _invalid_form(f"the login form has more than {_MAX_FORM_FIELDS} fields") from None
     username, password = fields.get("username", [""])[0], fields.get("password", [""])[0]
     grant_type = fields.get("grant_type", ["password"])[0]
     if grant_type not in ("password", ""):
@@ -125,7 +128,7 @@ async def login(request: Request, context: Context, db: DB) -> Any:
         context.events.emit("hash_upgraded", user_id=int(row["id"]), client=client)
         stored_hash = new_hash
     await context.limiter.login_succeeded(db, attempt)
-    token, lifetime = issue_token(context, int(row["id"]), stored_hash)
+    token, lifetime = issue_token(context, int(row["id"]), stored_hash, int(row["token_version"]))
     context.events.emit("login_succeeded", user_id=int(row["id"]), client=client, email=email)
     return {"access_token": token, "token_type": "bearer", "expires_in": lifetime}
 

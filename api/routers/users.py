@@ -15,7 +15,17 @@ from typing import Annotated, Any
 from fastapi import Path, Query, Request
 from fastapi.responses import Response
 
-from api.deps import DB, USER_BY_EMAIL, USER_BY_ID, USER_PAGE, Context, SuperAdmin, client_id, public_user
+from api.deps import (
+    DB,
+    END_SESSIONS,
+    USER_BY_EMAIL,
+    USER_BY_ID,
+    USER_PAGE,
+    Context,
+    SuperAdmin,
+    client_id,
+    public_user,
+)
 from api.errors import ApiError
 from api.routers._table import RouteTable
 from api.routers.auth import now_text
@@ -113,8 +123,11 @@ async def update_user(user_id: UserId, body: UserUpdate, _: SuperAdmin, context:
     if not changes:
         return public_user(current)
     changes["updated_at"] = now_text()
+    assignments = [f"{column} = ?" for column in changes]
+    if body.is_active is False:  # deactivation ends every token the user holds, so reactivation revives none
+        assignments.append(END_SESSIONS)
     # column names come from the fixed set above, values are bound: nothing from the request enters the SQL text
-    sql = f"UPDATE users SET {', '.join(f'{column} = ?' for column in changes)} WHERE id = ?"  # noqa: S608
+    sql = f"UPDATE users SET {', '.join(assignments)} WHERE id = ?"  # noqa: S608
     params: list[Any] = [*changes.values(), user_id]
     was_admin = bool(current["is_superuser"]) and bool(current["is_active"])
     if was_admin and (body.is_superuser is False or body.is_active is False):

@@ -19,7 +19,8 @@ Public interface (stable; the api is built on it)::
 Placeholders are ``?`` everywhere (translated to ``%s`` for psycopg). Errors: ``DatabaseError`` (root, code
 ``database_error``), ``DatabaseUnavailableError`` (cannot reach/open), ``IntegrityError`` (a constraint refused the
 statement, e.g. a duplicate email), ``TransactionConflictError`` (a deadlock or serialization failure outlasted
-the retries), ``UnsupportedDatabaseError`` (also a ``ValueError``). URLs: ``sqlite:///rel``,
+the retries), ``DatabaseValueError`` (also a ``ValueError``: a parameter that cannot be stored, such as text with
+a lone surrogate), ``UnsupportedDatabaseError`` (also a ``ValueError``). URLs: ``sqlite:///rel``,
 ``sqlite:////abs``, ``sqlite:///:memory:``, ``postgresql://`` / ``postgres://``; a D1 binding is any object with
 ``prepare`` and ``batch``. Value conventions are in ``core/db/_port.py``.
 """
@@ -31,6 +32,7 @@ from core.db._d1 import D1Database
 from core.db._errors import (
     DatabaseError,
     DatabaseUnavailableError,
+    DatabaseValueError,
     IntegrityError,
     TransactionConflictError,
     UnsupportedDatabaseError,
@@ -45,6 +47,7 @@ __all__ = [
     "Database",
     "DatabaseError",
     "DatabaseUnavailableError",
+    "DatabaseValueError",
     "Dialect",
     "IntegrityError",
     "Params",

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from core.db._errors import DatabaseError, DatabaseUnavailableError, IntegrityError
+from core.db._errors import DatabaseError, DatabaseUnavailableError, DatabaseValueError, IntegrityError
 from core.db._port import Dialect, Params, Row, Statement
 
 # D1 binds every number as a JS number (a double): Pyodide turns ints with abs(v) >= 2**53 - 1 into a BigInt,
@@ -29,10 +29,8 @@ from core.db._port import Dialect, Params, Row, Statement
 MAX_BINDABLE_INT = 2**53 - 2
 
 
-class D1ValueError(DatabaseError, ValueError):
+class D1ValueError(DatabaseValueError):
     """A value D1 cannot bind (an integer beyond 2**53 - 2, a container): refused before reaching D1."""
-
-    code = "database_value_unsupported"
 
 
 def _pyodide_ffi() -> Any:

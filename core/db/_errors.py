@@ -27,6 +27,18 @@ class IntegrityError(DatabaseError):
     code = "database_integrity_error"
 
 
+class DatabaseValueError(DatabaseError, ValueError):
+    """A parameter the database cannot store as given (text holding a lone surrogate, which has no UTF-8 form; on
+    D1 an integer beyond a double's range): refused before or by the driver, and nothing was written."""
+
+    code = "database_value_unsupported"
+
+
+def unencodable(dialect: str) -> DatabaseValueError:
+    """The error for a str parameter with no UTF-8 form (a lone surrogate); the value itself is not echoed."""
+    return DatabaseValueError(f"{dialect}: a text parameter holds a lone surrogate and cannot be encoded as UTF-8")
+
+
 class UnsupportedDatabaseError(DatabaseError, ValueError):
     """The URL's scheme (or the object given) is not a database leancore can talk to."""
 

@@ -25,7 +25,13 @@ import math
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from core.db._errors import DatabaseError, DatabaseUnavailableError, IntegrityError, TransactionConflictError
+from core.db._errors import (
+    DatabaseError,
+    DatabaseUnavailableError,
+    IntegrityError,
+    TransactionConflictError,
+    unencodable,
+)
 from core.db._port import Dialect, Params, Row, Statement
 from core.db._sql import to_pyformat
 
@@ -187,6 +193,8 @@ class PostgresDatabase:
                         return await work(connection)
                     except self._errors.Error as exc:
                         failure, reachable = exc, not (connection.broken or connection.closed)
+                    except UnicodeEncodeError as exc:  # psycopg encodes str parameters to UTF-8; a batch rolls back
+                        raise unencodable("postgresql") from exc
             except self._errors.Error as exc:  # no connection to be had: pool timeout, closed pool, server down
                 raise DatabaseUnavailableError(f"postgresql: {_first_line(exc)}") from exc
             if not reachable:

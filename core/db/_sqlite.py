@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from core.db._errors import DatabaseError, DatabaseUnavailableError, IntegrityError
+from core.db._errors import DatabaseError, DatabaseUnavailableError, IntegrityError, unencodable
 from core.db._port import Dialect, Params, Row, Statement
 
 # sqlite3 is imported on use at run time: it loads its native module (~6 ms inside Pyodide, where Workers never
@@ -138,6 +138,8 @@ class SQLiteDatabase:
                 return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
             except sqlite3.Error as exc:
                 raise _translate(exc, self._statement_timeout) from exc
+            except UnicodeEncodeError as exc:  # sqlite3 encodes str parameters as UTF-8 itself
+                raise unencodable("sqlite") from exc
 
     def _execute(self, sql: str, params: Params) -> int:
         return self._connection.execute(sql, tuple(params)).rowcount

@@ -209,6 +209,24 @@ async def test_malformed_login_forms_are_422(client: httpx.AsyncClient, body: by
     assert (response.status_code, response.json()["code"]) == (422, "validation_error")
 
 
+@pytest.mark.parametrize("extra", [7, 50])
+async def test_a_login_form_with_too_many_fields_says_so(client: httpx.AsyncClient, extra: int) -> None:
+    """A login form of more than 8 fields is 422 naming the field limit, not a claim of invalid UTF-8."""
+    body = "username=admin%40example.com&password=x&" + "&".join(f"f{i}=1" for i in range(extra))
+    response = await client.post("/auth/login", content=body,
+                                 headers={"content-type": "application/x-www-form-urlencoded"})
+    assert (response.status_code, response.json()["code"]) == (422, "validation_error")
+    assert response.json()["message"] == "the login form has more than 8 fields"
+
+
+async def test_a_login_form_of_8_fields_is_read(session: Any, client: httpx.AsyncClient) -> None:
+    """Eight fields (the limit) still log in."""
+    body = "username=admin%40example.com&password=correct+horse+battery&grant_type=password&scope=&a=&b=&c=&d="
+    response = await client.post("/auth/login", content=body,
+                                 headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 200, response.text
+
+
 async def test_login_as_json_is_415(client: httpx.AsyncClient) -> None:
     """The login is an OAuth2 form; a JSON body is 415 with a message naming the expected type."""
     response = await client.post("/auth/login", json={"username": "a", "password": "b"})

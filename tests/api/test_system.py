@@ -13,6 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from api import create_app
+from core.migrations import load_migrations
 from core.settings import Settings
 
 pytestmark = pytest.mark.anyio
@@ -71,7 +72,7 @@ async def test_status_reports_runtime_database_policy_and_counters(client: httpx
                                "python": platform.python_version(), "platform": sys.platform}
     assert body["database"]["type"] == (await app.state.leancore.database()).dialect
     assert body["database"]["initialized"] is True
-    assert body["database"]["migrations"] == ["0001_initial.sql", "0002_rate_limits.sql"]
+    assert body["database"]["migrations"] == [m.name for m in load_migrations("sqlite")]
     assert body["users"] == 1
     assert body["password_policy"]["rounds"] == 1000
     assert body["security_events"]["login_succeeded"] == 1
@@ -101,7 +102,7 @@ async def test_initialize_database_auth_matrix(session: Any, client: httpx.Async
         assert response.status_code == expected, (headers, response.text)
     report = response.json()
     assert report["ok"] is True
-    assert report["schema_version"] == 2
+    assert report["schema_version"] == load_migrations("sqlite")[-1].version
     assert {step["status"] for step in report["steps"]} == {"skipped"}
 
 

@@ -42,6 +42,58 @@ async def test_invalid_user_bodies_are_422(client: httpx.AsyncClient, admin: dic
     assert (response.status_code, response.json()["code"]) == (422, "validation_error")
 
 
+@pytest.mark.parametrize("flags", [
+    {"is_superuser": 0}, {"is_superuser": 1}, {"is_active": "true"}, {"is_active": "false"}, {"is_superuser": "yes"},
+    {"is_active": 0.0}, {"is_active": None},
+])
+async def test_flags_are_json_booleans_only(client: httpx.AsyncClient, admin: dict[str, str],
+                                            flags: dict[str, Any]) -> None:
+    """Creating with a flag given as 0, 1, "true", "yes", 0.0 or null is 422 bool_type, and creates no account."""
+    response = await client.post("/users", headers=admin, json={"email": "flag@example.com",
+                                                                "password": "password-1234", **flags})
+    assert (response.status_code, response.json()["errors"][0]["type"]) == (422, "bool_type")
+    assert (await client.get("/users", headers=admin)).json()["total"] == 1
+
+
+@pytest.mark.parametrize("flags", [{"is_superuser": 1}, {"is_active": "false"}, {"is_active": 0}])
+async def test_patched_flags_are_json_booleans_only(session: Any, client: httpx.AsyncClient, admin: dict[str, str],
+                                                    flags: dict[str, Any]) -> None:
+    """Patching a flag with 0, 1 or "false" is 422 bool_type and changes nothing (null still means unchanged)."""
+    user = await session.create_user(admin, "patchflag@example.com")
+    response = await client.patch(f"/users/{user['id']}", headers=admin, json=flags)
+    assert (response.status_code, response.json()["errors"][0]["type"]) == (422, "bool_type")
+    assert (await client.get(f"/users/{user['id']}", headers=admin)).json() == user
+    unchanged = await client.patch(f"/users/{user['id']}", headers=admin, json={"is_active": None})
+    assert unchanged.json() == user
+
+
+async def test_deactivation_ends_the_users_tokens_for_good(session: Any, client: httpx.AsyncClient,
+                                                           admin: dict[str, str]) -> None:
+    """A token issued before a deactivation stays dead after the reactivation (401 token_revoked); a new login
+    works, and the admin's own token is untouched."""
+    user = await session.create_user(admin, "leaver@example.com", "password-1234")
+    before = await session.bearer("leaver@example.com", "password-1234")
+    assert (await client.patch(f"/users/{user['id']}", headers=admin, json={"is_active": False})).status_code == 200
+    assert (await client.get("/auth/me", headers=before)).status_code == 401
+    assert (await client.patch(f"/users/{user['id']}", headers=admin, json={"is_active": True})).status_code == 200
+    response = await client.get("/auth/me", headers=before)
+    assert (response.status_code, response.json()["code"]) == (401, "token_revoked")
+    after = await session.bearer("leaver@example.com", "password-1234")
+    assert (await client.get("/auth/me", headers=after)).json()["email"] == "leaver@example.com"
+    assert (await client.get("/auth/me", headers=admin)).status_code == 200
+
+
+async def test_only_deactivation_ends_tokens(session: Any, client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+    """A refused deactivation (the last super admin), a promotion, a rename and a reactivation end no token."""
+    assert (await client.patch("/users/1", headers=admin, json={"is_active": False})).status_code == 409
+    user = await session.create_user(admin, "stays@example.com", "password-1234")
+    token = await session.bearer("stays@example.com", "password-1234")
+    for change in ({"is_superuser": True}, {"email": "stays2@example.com"}, {"is_active": True}):
+        assert (await client.patch(f"/users/{user['id']}", headers=admin, json=change)).status_code == 200
+    assert (await client.get("/auth/me", headers=token)).status_code == 200
+    assert (await client.get("/auth/me", headers=admin)).status_code == 200
+
+
 async def test_list_get_patch_delete(session: Any, client: httpx.AsyncClient, admin: dict[str, str]) -> None:
     """A created user is listed, readable, patchable (email, flags, password) and deletable; then 404."""
     user = await session.create_user(admin, "crud@example.com")

@@ -15,6 +15,7 @@ from core.db import (
     Database,
     DatabaseError,
     DatabaseUnavailableError,
+    DatabaseValueError,
     IntegrityError,
     SQLiteDatabase,
     connect,
@@ -105,6 +106,26 @@ def test_errors_are_translated_to_the_port(tmp_path: Path) -> None:
             await db.execute("INSERT INTO t VALUES (?)", ())
 
     run_on(tmp_path / "d.sqlite3", body)
+
+
+def test_text_with_a_lone_surrogate_is_a_typed_value_error(tmp_path: Path, offload: bool) -> None:
+    """A str parameter with no UTF-8 form is DatabaseValueError (a ValueError, not a leaked UnicodeEncodeError),
+    from execute and from batch, and the batch leaves nothing behind."""
+
+    async def body(db: Database) -> None:
+        await db.execute("CREATE TABLE t (x TEXT)")
+        with pytest.raises(DatabaseValueError, match="lone surrogate") as info:
+            await db.execute("INSERT INTO t VALUES (?)", ("\ud800",))
+        assert isinstance(info.value, ValueError)
+        assert info.value.code == "database_value_unsupported"
+        assert "\ud800" not in str(info.value)
+        with pytest.raises(DatabaseValueError):
+            await db.batch([("INSERT INTO t VALUES (?)", ("kept?",)), ("INSERT INTO t VALUES (?)", ("a\udfffb",))])
+        with pytest.raises(DatabaseValueError):
+            await db.fetch_one("SELECT x FROM t WHERE x = ?", ("\udc80",))
+        assert await db.fetch_all("SELECT x FROM t") == []
+
+    run_on(tmp_path / "s.sqlite3", body, offload=offload)
 
 
 def test_foreign_keys_are_enforced(tmp_path: Path) -> None:

@@ -88,6 +88,30 @@ def test_wrangler_and_core_record_the_same_row(tmp_path: Path) -> None:
     asyncio.run(main())
 
 
+def test_0003_gives_existing_users_token_version_0(tmp_path: Path) -> None:
+    """On a database at 0002 holding a user, 0003 adds users.token_version: 0 for that row and for new rows, and
+    NOT NULL."""
+
+    async def main() -> None:
+        db = await connect(f"sqlite:///{tmp_path / 'v.sqlite3'}")
+        await ensure_migrations_table(db)
+        first, second, third = load_migrations("sqlite")[:3]
+        assert third.name == "0003_token_version.sql"
+        for migration in (first, second):
+            await apply_migration(db, migration)
+        await db.execute("INSERT INTO users (email, hashed_password) VALUES ('old@example.com', 'h')")
+        await apply_migration(db, third)
+        await db.execute("INSERT INTO users (email, hashed_password) VALUES ('new@example.com', 'h')")
+        assert await db.fetch_all("SELECT email, token_version FROM users ORDER BY id") == [
+            {"email": "old@example.com", "token_version": 0}, {"email": "new@example.com", "token_version": 0}]
+        column = await db.fetch_one("SELECT \"notnull\" AS nn FROM pragma_table_info('users') WHERE name = ?",
+                                    ("token_version",))
+        assert column == {"nn": 1}
+        await db.close()
+
+    asyncio.run(main())
+
+
 def test_version_of_reads_the_leading_number() -> None:
     """A migration's version is its leading number; a name outside the pattern counts as 0."""
     assert version_of("0002_throttle.sql") == 2

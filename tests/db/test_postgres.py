@@ -14,13 +14,14 @@ from core.db import (
     Database,
     DatabaseError,
     DatabaseUnavailableError,
+    DatabaseValueError,
     IntegrityError,
     PostgresDatabase,
     TransactionConflictError,
     connect,
 )
 from core.initialization import DEFAULT_SITE_SETTINGS, InitializationReport, initialize, initialize_database
-from core.migrations import Migration, load_migrations
+from core.migrations import Migration, apply_migration, ensure_migrations_table, load_migrations
 from core.settings import Settings
 
 pytestmark = pytest.mark.postgres
@@ -87,6 +88,22 @@ def test_batch_is_all_or_nothing_including_ddl(pg_url: str) -> None:
     run_on(pg_url, body)
 
 
+def test_text_with_a_lone_surrogate_is_a_typed_value_error(pg_url: str) -> None:
+    """A str parameter with no UTF-8 form is DatabaseValueError (not a leaked UnicodeEncodeError), from execute
+    and from batch; the batch rolls back and the connection stays usable."""
+
+    async def body(db: Database) -> None:
+        await db.execute("CREATE TABLE t (x TEXT)")
+        with pytest.raises(DatabaseValueError, match="lone surrogate") as info:
+            await db.execute("INSERT INTO t VALUES (?)", ("\ud800",))
+        assert info.value.code == "database_value_unsupported"
+        with pytest.raises(DatabaseValueError):
+            await db.batch([("INSERT INTO t VALUES (?)", ("kept?",)), ("INSERT INTO t VALUES (?)", ("a\udfffb",))])
+        assert await db.fetch_all("SELECT x FROM t") == []
+
+    run_on(pg_url, body)
+
+
 def test_unreachable_server_is_unavailable_without_leaking_the_password() -> None:
     """A refused connection raises DatabaseUnavailableError naming the redacted URL."""
     expected = r"cannot connect to PostgreSQL at postgresql://u:\*\*\*@"
@@ -124,6 +141,27 @@ def test_initialisation_on_postgresql_is_idempotent(pg_url: str) -> None:
         assert [r["name"] for r in await db.fetch_all("SELECT name FROM d1_migrations")] == shipped
 
     run_on(pg_url, check)
+
+
+def test_0003_gives_existing_users_token_version_0_on_postgresql(pg_url: str) -> None:
+    """On a PostgreSQL database at 0002 holding a user, 0003 adds users.token_version: 0 for that row and new ones,
+    NOT NULL."""
+
+    async def body(db: Database) -> None:
+        await ensure_migrations_table(db)
+        first, second, third = load_migrations("postgresql")[:3]
+        assert third.name == "0003_token_version.sql"
+        for migration in (first, second):
+            await apply_migration(db, migration)
+        await db.execute("INSERT INTO users (email, hashed_password) VALUES ('old@example.com', 'h')")
+        await apply_migration(db, third)
+        await db.execute("INSERT INTO users (email, hashed_password) VALUES ('new@example.com', 'h')")
+        assert await db.fetch_all("SELECT email, token_version FROM users ORDER BY id") == [
+            {"email": "old@example.com", "token_version": 0}, {"email": "new@example.com", "token_version": 0}]
+        with pytest.raises(IntegrityError):
+            await db.execute("UPDATE users SET token_version = NULL")
+
+    run_on(pg_url, body)
 
 
 def test_partial_migration_failure_rolls_back_on_postgresql(pg_url: str) -> None:

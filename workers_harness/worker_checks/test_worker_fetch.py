@@ -1,7 +1,9 @@
-"""worker.Default.fetch over a real local D1: health, initialisation (idempotent), login, and migrations agreement."""
+"""worker.Default.fetch over a real local D1: health, initialisation (idempotent), login, migrations agreement, and
+deactivation ending tokens."""
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 from urllib.parse import urlencode
@@ -11,6 +13,13 @@ from _entry import call_fetch
 
 ADMIN, PASSWORD = "admin@example.com", "correct horse battery staple"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def shipped() -> list[str]:
+    """The migrations core ships for D1 (what wrangler applies from core/migrations/sqlite), by name."""
+    from core.migrations import load_migrations  # on use: worker.py stays the first to import core, as on workerd
+
+    return [m.name for m in load_migrations("d1")]
 
 
 async def test_health_answers_through_the_entry_point(env: Any) -> None:
@@ -32,7 +41,7 @@ async def test_initialize_applies_migrations_then_is_idempotent(env: Any) -> Non
     first_status, first = await call_fetch(env, "POST", "/system/initialize-database", headers=headers)
     assert first_status == 200, first
     assert first["ok"] is True, first
-    assert first["created"]["migrations"] == ["0001_initial.sql", "0002_rate_limits.sql"], first
+    assert first["created"]["migrations"] == shipped(), first
     second_status, second = await call_fetch(env, "POST", "/system/initialize-database", headers=headers)
     assert second_status == 200, second
     assert second["ok"] is True, second
@@ -43,7 +52,7 @@ async def test_initialize_applies_migrations_then_is_idempotent(env: Any) -> Non
 async def test_wrangler_sees_what_core_applied(env: Any) -> None:
     """wrangler's view of d1_migrations (its list logic) has nothing left to apply from core/migrations/sqlite."""
     applied = [row.name for row in await harness.list_applied_migrations(env.DB)]
-    assert applied == ["0001_initial.sql", "0002_rate_limits.sql"], applied
+    assert applied == shipped(), applied
     assert list(await harness.list_unapplied_migrations(env.DB, "core/migrations/sqlite")) == []
 
 
@@ -76,3 +85,21 @@ async def test_status_reports_the_pyodide_runtime(env: Any) -> None:
     assert body["runtime"] == {"implementation": "Pyodide", "python": sys.version.split()[0],
                                "platform": "emscripten"}, body
     assert body["database"]["type"] == "d1", body
+
+
+async def test_deactivation_ends_tokens_on_d1(env: Any) -> None:
+    """On D1 too, a token from before a deactivation stays 401 token_revoked after the reactivation."""
+    admin = {**await _admin_bearer(env), "Content-Type": "application/json"}
+    status, user = await call_fetch(env, "POST", "/users", headers=admin,
+                                    body=json.dumps({"email": "leaver@example.com", "password": "password-1234"}))
+    assert status == 201, user
+    status, token = await call_fetch(env, "POST", "/auth/login", headers=FORM,
+                                     body=urlencode({"username": "leaver@example.com", "password": "password-1234"}))
+    assert status == 200, token
+    before = {"Authorization": f"Bearer {token['access_token']}"}
+    for active in (False, True):
+        status, body = await call_fetch(env, "PATCH", f"/users/{user['id']}", headers=admin,
+                                        body=json.dumps({"is_active": active}))
+        assert status == 200, body
+    status, body = await call_fetch(env, "GET", "/auth/me", headers=before)
+    assert (status, body["code"]) == (401, "token_revoked"), body
