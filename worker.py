@@ -40,8 +40,9 @@ for _ in iter_route_contexts(app.router.routes):
 app.middleware_stack = app.build_middleware_stack()
 
 
-def _database(env: object) -> D1Database:
-    return D1Database(env.DB)  # type: ignore[attr-defined]  # the [[d1_databases]] binding "DB"
+def _database(env: object, settings: Settings) -> D1Database:
+    # the [[d1_databases]] binding "DB"; each call bounded as on a server (DATABASE_TIMEOUT), so a stalled D1 is a 503
+    return D1Database(env.DB, call_timeout=settings.database_timeout)  # type: ignore[attr-defined]
 
 
 class Default(WorkerEntrypoint):
@@ -49,14 +50,16 @@ class Default(WorkerEntrypoint):
 
     async def fetch(self, request):  # type: ignore[no-untyped-def]
         if not Default._configured:
-            configure_app(app, settings=Settings.from_env(WorkersEnv(self.env)), database=_database(self.env))
+            settings = Settings.from_env(WorkersEnv(self.env))
+            configure_app(app, settings=settings, database=_database(self.env, settings))
             Default._configured = True
         return await asgi.fetch(app, request.js_object, self.env)
 
     async def scheduled(self, controller, env, ctx):  # type: ignore[no-untyped-def]
-        db = _database(self.env)
+        settings = Settings.from_env(WorkersEnv(self.env))
+        db = _database(self.env, settings)
         if await is_database_initialized(db):
             print(json.dumps({"event": "scheduled", "initialized": True, "changed": False}))
             return
-        report = await initialize_database(db, Settings.from_env(WorkersEnv(self.env)))
+        report = await initialize_database(db, settings)
         print(json.dumps({"event": "scheduled", "changed": report.changed, **report.to_dict()}, ensure_ascii=False))

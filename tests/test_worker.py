@@ -36,8 +36,8 @@ def test_every_module_worker_py_imports_exists_in_the_installed_versions(module:
         assert hasattr(imported, name) or importlib.util.find_spec(f"{module}.{name}") is not None
 
 
-def test_worker_module_level_builds_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Importing worker.py (with the SDK's two names stood in) builds the app and its middleware stack."""
+def _load_worker(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
+    """worker.py imported with the SDK's two names stood in."""
     sdk = types.ModuleType(SDK)
     sdk.WorkerEntrypoint = type("WorkerEntrypoint", (), {})  # type: ignore[attr-defined]
     sdk.asgi = types.SimpleNamespace()  # type: ignore[attr-defined]
@@ -47,6 +47,45 @@ def test_worker_module_level_builds_the_app(monkeypatch: pytest.MonkeyPatch) -> 
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_worker_module_level_builds_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Importing worker.py (with the SDK's two names stood in) builds the app and its middleware stack."""
+    module = _load_worker(monkeypatch)
+    sdk = sys.modules[SDK]
     assert any(getattr(route, "path", None) == "/auth/login" for route in module.app.routes)
     assert module.app.middleware_stack is not None
     assert issubclass(module.Default, sdk.WorkerEntrypoint)
+
+
+async def _never_answers() -> None:
+    import asyncio
+
+    await asyncio.Event().wait()
+
+
+def test_the_workers_d1_calls_are_bounded_by_database_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Worker's D1 database takes DATABASE_TIMEOUT as its per-call bound: a binding that never answers is
+    DatabaseUnavailableError after that long, as a stalled PostgreSQL is on a server."""
+    import asyncio
+
+    from core.db import DatabaseUnavailableError
+    from core.settings import Settings
+
+    class Stalled:
+        def prepare(self, sql: str) -> Stalled:
+            return self
+
+        def bind(self, *args: object) -> Stalled:
+            return self
+
+        def first(self) -> object:
+            return _never_answers()
+
+        all = run = first
+
+    module = _load_worker(monkeypatch)
+    db = module._database(types.SimpleNamespace(DB=Stalled()), Settings(database_timeout=0.05))
+    with pytest.raises(DatabaseUnavailableError):
+        asyncio.run(asyncio.wait_for(db.fetch_one("SELECT 1"), 10))  # the outer bound only guards the test run
