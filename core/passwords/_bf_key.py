@@ -20,8 +20,6 @@ OpenBSD and pyca/bcrypt have neither: they hash every label with the correct wor
 
 from __future__ import annotations
 
-import struct
-
 KEY_BYTES = 72  # 18 P-array words of 4 bytes
 SAFETY_BIT = 0x10000  # bit 16 of the initial P[0]: crypt_blowfish's choice ("arbitrary, but let's stick to it")
 
@@ -34,6 +32,8 @@ def key_stream(password: bytes) -> bytes:
 
 def correct_words(password: bytes) -> list[int]:
     """The 18 key words as OpenBSD, pyca/bcrypt and crypt_blowfish's ``$2a$ $2b$ $2y$`` compute them."""
+    import struct  # on first use: import core.passwords has a budget, bcrypt keys are only made at verify time
+
     return list(struct.unpack(">18I", key_stream(password)))
 
 

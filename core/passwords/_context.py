@@ -8,7 +8,7 @@ in docs/compatibility.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from _collections_abc import Iterable  # collections.abc without importing the collections package
 
 from core.passwords import _bcrypt
 from core.passwords._errors import InvalidPolicyError, MalformedHashError, UnknownHashError
