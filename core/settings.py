@@ -33,6 +33,14 @@ variable                    field                  default / rule
 ``DATABASE_TIMEOUT``        ``database_timeout``   ``5`` seconds a PostgreSQL call may take, waits included
 ``DATABASE_STATEMENT_TIMEOUT`` ``database_statement_timeout`` ``3`` seconds one statement may run or wait
 ``DATABASE_POOL_SIZE``      ``database_pool_size`` ``5`` PostgreSQL connections per process; >= 1
+``CORS_ORIGINS``            ``cors_origins``       none (no CORS headers); comma-separated origins
+                                                   (``https://app.example.com``) browsers may call from
+``PASSWORD_RESET_MINUTES``  ``password_reset_minutes`` ``30``; a reset link's lifetime
+``PASSWORD_RESET_URL``      ``password_reset_url`` the page a reset link opens (``?token=...`` is appended);
+                                                   default: ``/auth/password-reset/confirm`` on this api
+``PASSWORD_RESET_WEBHOOK_URL`` ``password_reset_webhook_url`` none; where reset links are POSTed as JSON
+                                                   ``{"email", "link", "expires_in"}``; production needs it
+                                                   for ``POST /auth/password-reset``
 =========================== ====================== =====================================================
 
 Timeouts are positive numbers of seconds (``0.5`` allowed). ``DATABASE_STATEMENT_TIMEOUT`` is PostgreSQL's
@@ -73,6 +81,7 @@ MAX_HASH_QUEUE_SECONDS = 3600.0
 DEFAULT_DATABASE_TIMEOUT = 5.0
 DEFAULT_DATABASE_STATEMENT_TIMEOUT = 3.0
 DEFAULT_DATABASE_POOL_SIZE = 5
+DEFAULT_PASSWORD_RESET_MINUTES = 30
 MAX_TIMEOUT_SECONDS = 3600
 # The api's rule for every password it accepts (api/schemas.py ``Password``), applied to SUPER_ADMIN_PASSWORD and
 # python -m api create-admin too, so that no way in admits a weaker one.
@@ -84,6 +93,7 @@ VARIABLES = (
     "INIT_ON_STARTUP", "ACCESS_TOKEN_EXPIRE_MINUTES", "TOKEN_ISSUER", "TOKEN_AUDIENCE", "PASSWORD_ROUNDS",
     "FORWARDED_ALLOW_IPS", "HASH_QUEUE_SECONDS",
     "DATABASE_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT", "DATABASE_POOL_SIZE",
+    "CORS_ORIGINS", "PASSWORD_RESET_MINUTES", "PASSWORD_RESET_URL", "PASSWORD_RESET_WEBHOOK_URL",
 )
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -123,6 +133,10 @@ class Settings:
     database_timeout: float = DEFAULT_DATABASE_TIMEOUT
     database_statement_timeout: float = DEFAULT_DATABASE_STATEMENT_TIMEOUT
     database_pool_size: int = DEFAULT_DATABASE_POOL_SIZE
+    cors_origins: tuple[str, ...] = ()
+    password_reset_minutes: int = DEFAULT_PASSWORD_RESET_MINUTES
+    password_reset_url: str | None = None
+    password_reset_webhook_url: str | None = None
 
     def __init__(  # one parameter per field, in field order, as the generated __init__ had
         self,
@@ -142,6 +156,10 @@ class Settings:
         database_timeout: float = DEFAULT_DATABASE_TIMEOUT,
         database_statement_timeout: float = DEFAULT_DATABASE_STATEMENT_TIMEOUT,
         database_pool_size: int = DEFAULT_DATABASE_POOL_SIZE,
+        cors_origins: tuple[str, ...] = (),
+        password_reset_minutes: int = DEFAULT_PASSWORD_RESET_MINUTES,
+        password_reset_url: str | None = None,
+        password_reset_webhook_url: str | None = None,
     ) -> None:
         setter = object.__setattr__  # frozen: the guard __setattr__ refuses every assignment
         setter(self, "environment", environment)
@@ -160,12 +178,17 @@ class Settings:
         setter(self, "database_timeout", database_timeout)
         setter(self, "database_statement_timeout", database_statement_timeout)
         setter(self, "database_pool_size", database_pool_size)
+        setter(self, "cors_origins", cors_origins)
+        setter(self, "password_reset_minutes", password_reset_minutes)
+        setter(self, "password_reset_url", password_reset_url)
+        setter(self, "password_reset_webhook_url", password_reset_webhook_url)
 
     def _values(self) -> tuple[object, ...]:
         return (self.environment, self.database_url, self.secret_key, self.admin_email, self.super_admin_password,
                 self.init_secret, self.init_on_startup, self.access_token_minutes, self.token_issuer,
                 self.token_audience, self.password_rounds, self.forwarded_allow_ips, self.hash_queue_seconds,
-                self.database_timeout, self.database_statement_timeout, self.database_pool_size)
+                self.database_timeout, self.database_statement_timeout, self.database_pool_size, self.cors_origins,
+                self.password_reset_minutes, self.password_reset_url, self.password_reset_webhook_url)
 
     def __repr__(self) -> str:
         # Secrets (secret_key, super_admin_password, init_secret) are left out, as field(repr=False) did.
@@ -176,7 +199,10 @@ class Settings:
                 f"forwarded_allow_ips={self.forwarded_allow_ips!r}, hash_queue_seconds={self.hash_queue_seconds!r}, "
                 f"database_timeout={self.database_timeout!r}, "
                 f"database_statement_timeout={self.database_statement_timeout!r}, "
-                f"database_pool_size={self.database_pool_size!r})")
+                f"database_pool_size={self.database_pool_size!r}, cors_origins={self.cors_origins!r}, "
+                f"password_reset_minutes={self.password_reset_minutes!r}, "
+                f"password_reset_url={self.password_reset_url!r}, "
+                f"password_reset_webhook_url={self.password_reset_webhook_url!r})")
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -263,6 +289,10 @@ class Settings:
             database_statement_timeout=parse("DATABASE_STATEMENT_TIMEOUT", _seconds,
                                              DEFAULT_DATABASE_STATEMENT_TIMEOUT),
             database_pool_size=parse("DATABASE_POOL_SIZE", _positive_int, DEFAULT_DATABASE_POOL_SIZE),
+            cors_origins=parse("CORS_ORIGINS", _origins, ()),
+            password_reset_minutes=parse("PASSWORD_RESET_MINUTES", _positive_int, DEFAULT_PASSWORD_RESET_MINUTES),
+            password_reset_url=parse("PASSWORD_RESET_URL", _web_url, None),
+            password_reset_webhook_url=parse("PASSWORD_RESET_WEBHOOK_URL", _web_url, None),
         )
         if problems:
             raise SettingsError(problems)
@@ -336,6 +366,29 @@ def _trusted_proxies(raw: str) -> tuple[str, ...]:
         except ValueError:
             raise ValueError(f"{item!r} is not an IP address or network (use '*' alone to trust every peer)") from None
     return tuple(trusted)
+
+
+def _web_url(raw: str) -> str:
+    """An absolute http(s) URL with a host, as given."""
+    scheme, sep, rest = raw.partition("://")
+    host = rest.split("/", 1)[0].split("?", 1)[0]
+    if not sep or scheme.lower() not in ("http", "https") or not host or any(c.isspace() for c in raw):
+        raise ValueError(f"must be an absolute http:// or https:// URL, got {raw!r}")
+    return raw
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    """Comma-separated origins (``scheme://host[:port]``, no path), or ``*`` alone for any origin."""
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    if items == ["*"]:
+        return ("*",)
+    origins = []
+    for item in items:
+        url = _web_url(item)
+        if url.partition("://")[2].strip("/").count("/") or url.count("?") or url.count("#") or item == "*":
+            raise ValueError(f"{item!r} is not an origin: scheme://host[:port], no path (or '*' alone)")
+        origins.append(url.rstrip("/").lower())  # browsers send the Origin header in this form
+    return tuple(origins)
 
 
 def _queue_seconds(raw: str) -> float:

@@ -11,6 +11,7 @@ Deviations from email-validator are listed in docs/compatibility.md and pinned b
 from __future__ import annotations
 
 from core.emails._errors import EmailNotValidError
+from core.emails._key import email_key
 from core.emails._validate import ValidatedEmail, validate_email
 
-__all__ = ["EmailNotValidError", "ValidatedEmail", "validate_email"]
+__all__ = ["EmailNotValidError", "ValidatedEmail", "email_key", "validate_email"]

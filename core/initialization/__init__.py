@@ -9,6 +9,7 @@ Interface (stable; the api builds on it)::
     InitializationReport: .ok, .changed, .to_dict(), .to_json(indent=None), .steps, .created, .schema_version
     StepResult(name, status: "applied" | "skipped" | "failed", detail, duration_ms)
     DEFAULT_SITE_SETTINGS: Mapping[str, JSON value]
+    async email_collisions(db: Database) -> list[list[int]]   # accounts sharing one address key (migration 0004)
 
 CLI: ``python -m core.initialization [--database-url URL] [--json]`` prints a summary on a terminal, the JSON report
 with ``--json`` or when piped; exits non-zero on failure.
@@ -16,6 +17,7 @@ with ``--json`` or when piped; exits non-zero on failure.
 
 from __future__ import annotations
 
+from core.initialization._email_keys import email_collisions
 from core.initialization._initialize import (
     DEFAULT_SITE_SETTINGS,
     Hasher,
@@ -34,6 +36,7 @@ __all__ = [
     "InitializationReport",
     "StepResult",
     "StepStatus",
+    "email_collisions",
     "initialize",
     "initialize_database",
     "is_database_initialized",

@@ -6,10 +6,13 @@ endpoint) rests on constraints the database enforces, not on a lock the port wou
 
 - a migration is one atomic ``batch`` together with its ``d1_migrations`` row (``name`` is UNIQUE); a loser's
   batch fails as a whole, it re-reads ``d1_migrations``, finds the migration and reports it ``skipped``;
-- the super admin is ``INSERT ... ON CONFLICT (email) DO NOTHING`` (``users.email`` is UNIQUE): exactly one row;
+- the super admin is ``INSERT ... ON CONFLICT DO NOTHING`` (``users.email`` and ``users.email_key`` are UNIQUE):
+  exactly one row;
 - default site settings likewise, keyed by ``site_settings.key``; existing values are never overwritten.
 
-An existing account with ``ADMIN_EMAIL`` is never modified (password, flags): the report says so.
+An existing account with ``ADMIN_EMAIL`` (any spelling of it: accounts are found by ``core.emails.email_key``) is
+never modified (password, flags): the report says so. Accounts whose addresses collide (migration 0004) are listed in
+the report's ``email_collisions``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from types import MappingProxyType
 from typing import Any
 
 from core.db import Database, DatabaseError, connect, detect_database_type
+from core.initialization._email_keys import email_collisions, rekey_accounts
 from core.initialization._report import APPLIED, FAILED, SKIPPED, InitializationReport, StepResult
 from core.migrations import (
     Migration,
@@ -32,6 +36,7 @@ from core.migrations import (
 from core.settings import Settings
 
 Hasher = Callable[[str], str]
+EMAIL_KEY_MIGRATION = "0004_email_key.sql"  # adds users.email_key, which the email_keys step fills
 
 # Seeded for missing keys only; values are JSON documents. The api reads them; an operator may change them.
 DEFAULT_SITE_SETTINGS: Mapping[str, Any] = MappingProxyType({
@@ -123,13 +128,16 @@ async def _super_admin(db: Database, settings: Settings, report: InitializationR
         email, password = settings.admin_email, settings.super_admin_password
         if email is None or password is None:
             return SKIPPED, "ADMIN_EMAIL / SUPER_ADMIN_PASSWORD not set"
-        existing = await db.fetch_one("SELECT is_superuser, is_active FROM users WHERE email = ?", (email,))
+        from core.emails import email_key
+
+        key = email_key(email)
+        existing = await db.fetch_one("SELECT is_superuser, is_active FROM users WHERE email_key = ?", (key,))
         if existing is None:
             hashed = (hasher or _default_hasher(settings))(password)
             inserted = await db.execute(
-                "INSERT INTO users (email, hashed_password, is_active, is_superuser) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (email) DO NOTHING",
-                (email, hashed, True, True),
+                "INSERT INTO users (email, email_key, hashed_password, is_active, is_superuser) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (email, key, hashed, True, True),
             )
             if inserted == 1:
                 report.created["users"].append(email)
@@ -142,6 +150,20 @@ async def _super_admin(db: Database, settings: Settings, report: InitializationR
         return SKIPPED, detail
 
     await _timed(report, "super_admin", body)
+
+
+async def _email_keys(db: Database, report: InitializationReport) -> None:
+    async def body() -> tuple[str, str]:
+        changed = await rekey_accounts(db)
+        report.email_collisions = await email_collisions(db)
+        found = (f"; {len(report.email_collisions)} address(es) shared by several accounts: ids "
+                 + "; ".join(", ".join(map(str, ids)) for ids in report.email_collisions)
+                 + " (give each a distinct address: PATCH /users/{id})") if report.email_collisions else ""
+        if changed:
+            return APPLIED, f"keyed {changed} account(s){found}"
+        return SKIPPED, f"every account is keyed{found}"
+
+    await _timed(report, "email_keys", body)
 
 
 async def _site_settings(db: Database, defaults: Mapping[str, Any], report: InitializationReport) -> None:
@@ -188,11 +210,13 @@ async def initialize_database(
         report.add(StepResult("migrations", FAILED, _message(exc)))
         wanted = None
     if wanted is not None and await _migrate(db, report, wanted):
+        if any(m.name == EMAIL_KEY_MIGRATION for m in wanted):
+            await _email_keys(db, report)
         await _super_admin(db, settings, report, hasher)
         await _site_settings(db, DEFAULT_SITE_SETTINGS if site_defaults is None else site_defaults, report)
     else:
         failed = report.steps[-1].name
-        for name in ("super_admin", "site_settings"):
+        for name in ("email_keys", "super_admin", "site_settings"):
             report.add(StepResult(name, SKIPPED, f"not attempted: {failed} failed"))
     try:
         report.schema_version = max((version_of(n) for n in await applied_migrations(db)), default=0)

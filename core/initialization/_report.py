@@ -6,6 +6,7 @@
      "started_at": "2025-01-31T12:00:00.123Z", "duration_ms": float,
      "steps": [{"name": str, "status": "applied" | "skipped" | "failed", "detail": str, "duration_ms": float}],
      "created": {"migrations": [str], "users": [str], "site_settings": [str]},
+     "email_collisions": [[int]],   # ids of accounts sharing one address key, the key's holder first
      "errors": [str]}
 
 Errors are messages (``"migration 0002_x.sql: sqlite: no such table: y"``), never tracebacks.
@@ -56,7 +57,8 @@ class StepResult:
 class InitializationReport:
     """The outcome of one :func:`initialize_database` run."""
 
-    __slots__ = ("created", "database_type", "duration_ms", "errors", "schema_version", "started_at", "steps")
+    __slots__ = ("created", "database_type", "duration_ms", "email_collisions", "errors", "schema_version",
+                 "started_at", "steps")
     __match_args__ = ("database_type", "started_at", "steps", "created", "schema_version", "duration_ms", "errors")
     _FIELDS = __match_args__
     __hash__ = None  # type: ignore[assignment]  # mutable and compared by value, as the dataclass was
@@ -73,6 +75,7 @@ class InitializationReport:
         self.schema_version = schema_version
         self.duration_ms = duration_ms
         self.errors: list[str] = [] if errors is None else errors
+        self.email_collisions: list[list[int]] = []
 
     def _values(self) -> tuple[object, ...]:
         return tuple(getattr(self, name) for name in self._FIELDS)
@@ -111,6 +114,7 @@ class InitializationReport:
             "duration_ms": round(self.duration_ms, 3),
             "steps": [step.to_dict() for step in self.steps],
             "created": {key: list(values) for key, values in self.created.items()},
+            "email_collisions": [list(ids) for ids in self.email_collisions],
             "errors": list(self.errors),
         }
 

@@ -72,7 +72,7 @@ def test_first_run_creates_everything_and_says_so(tmp_path: Path) -> None:
     assert report.ok
     assert report.changed
     assert statuses(report) == {"migrations_table": "applied", **{f"migration {n}": "applied" for n in SHIPPED},
-                                "super_admin": "applied", "site_settings": "applied"}
+                                "email_keys": "skipped", "super_admin": "applied", "site_settings": "applied"}
     assert report.created == {"migrations": SHIPPED, "users": [ADMIN], "site_settings": list(DEFAULT_SITE_SETTINGS)}
     assert report.schema_version == LATEST
     assert report.database_type == "sqlite"
@@ -245,7 +245,7 @@ def test_report_serialises_to_json(tmp_path: Path) -> None:
     """to_json() is valid JSON with the documented keys; durations are numbers, errors a list of strings."""
     data = json.loads(init(tmp_path / "db.sqlite3").to_json())
     assert list(data) == ["ok", "database_type", "schema_version", "started_at", "duration_ms", "steps", "created",
-                          "errors"]
+                          "email_collisions", "errors"]
     assert data["ok"] is True
     assert data["errors"] == []
     assert all(set(step) == {"name", "status", "detail", "duration_ms"} for step in data["steps"])

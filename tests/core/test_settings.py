@@ -181,7 +181,7 @@ def test_settings_behave_as_a_frozen_dataclass_value() -> None:
     """Settings compare and hash by value, build positionally in field order, and work with dataclasses helpers."""
     names = [f.name for f in dataclasses.fields(Settings)]
     assert names[:3] == ["environment", "database_url", "secret_key"]
-    assert len(names) == 16
+    assert len(names) == 20
     first = Settings(database_url="sqlite:///x.db", secret_key="k" * 40)
     assert first == Settings("development", "sqlite:///x.db", "k" * 40)
     assert hash(first) == hash(Settings(database_url="sqlite:///x.db", secret_key="k" * 40))
@@ -194,9 +194,35 @@ def test_settings_behave_as_a_frozen_dataclass_value() -> None:
         "Settings(environment='development', database_url='sqlite:///leancore.sqlite3', admin_email=None, "
         "init_on_startup=False, access_token_minutes=30, token_issuer=None, token_audience=None, "
         "password_rounds=600000, forwarded_allow_ips=(), hash_queue_seconds=10.0, database_timeout=5.0, "
-        "database_statement_timeout=3.0, database_pool_size=5)")
+        "database_statement_timeout=3.0, database_pool_size=5, cors_origins=(), password_reset_minutes=30, "
+        "password_reset_url=None, password_reset_webhook_url=None)")
     with pytest.raises(dataclasses.FrozenInstanceError):
         del first.environment  # type: ignore[misc]
+
+
+def test_cors_origins_are_origins_normalised_or_a_star() -> None:
+    """CORS_ORIGINS takes comma-separated scheme://host[:port] origins, lower-cased without a trailing slash, or *;
+    a path, another scheme or a star among origins is refused by name."""
+    parsed = Settings.from_env({"CORS_ORIGINS": "https://App.example.com/, http://localhost:3000"})
+    assert parsed.cors_origins == ("https://app.example.com", "http://localhost:3000")
+    assert Settings.from_env({"CORS_ORIGINS": "*"}).cors_origins == ("*",)
+    for bad in ("https://app.example.com/path", "ftp://files.example.com", "*, https://a.example", "app.example"):
+        with pytest.raises(SettingsError, match="CORS_ORIGINS"):
+            Settings.from_env({"CORS_ORIGINS": bad})
+
+
+def test_password_reset_settings_take_urls_and_minutes() -> None:
+    """PASSWORD_RESET_URL and PASSWORD_RESET_WEBHOOK_URL must be absolute http(s) URLs; the lifetime is minutes."""
+    parsed = Settings.from_env({"PASSWORD_RESET_URL": "https://app.example.com/reset",
+                                "PASSWORD_RESET_WEBHOOK_URL": "http://mailer.internal:8025/send",
+                                "PASSWORD_RESET_MINUTES": "15"})
+    assert (parsed.password_reset_url, parsed.password_reset_webhook_url, parsed.password_reset_minutes) == (
+        "https://app.example.com/reset", "http://mailer.internal:8025/send", 15)
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"PASSWORD_RESET_URL": "/reset", "PASSWORD_RESET_WEBHOOK_URL": "mailto:x@example.com",
+                           "PASSWORD_RESET_MINUTES": "0"})
+    assert [p.split(":")[0] for p in caught.value.problems] == [
+        "PASSWORD_RESET_MINUTES", "PASSWORD_RESET_URL", "PASSWORD_RESET_WEBHOOK_URL"]
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

@@ -164,6 +164,32 @@ def test_0003_gives_existing_users_token_version_0_on_postgresql(pg_url: str) ->
     run_on(pg_url, body)
 
 
+def test_0004_keys_existing_users_and_reports_collisions_on_postgresql(pg_url: str) -> None:
+    """On a PostgreSQL database at 0003 holding case and Unicode variants of two addresses, initialisation keeps
+    every row, keys the oldest of each group and reports the rest; a new colliding write is refused."""
+    rows = ["alice@example.com", "Alice@example.com", "\uff41lice@example.com", "bob@example.com",
+            "JOSÉ@example.com", "josé@example.com"]
+
+    async def body(db: Database) -> Any:
+        before = [m for m in load_migrations("postgresql") if m.version < 4]
+        assert (await initialize_database(db, Settings(), migrations=before, hasher=str)).ok
+        for email in rows:
+            await db.execute("INSERT INTO users (email, hashed_password) VALUES (?, 'h')", (email,))
+        report = await initialize_database(db, Settings(), hasher=str)
+        keys = await db.fetch_all("SELECT email, email_key FROM users ORDER BY id")
+        with pytest.raises(IntegrityError):
+            await db.execute("INSERT INTO users (email, email_key, hashed_password) VALUES (?, ?, 'h')",
+                             ("BOB@example.com", "bob@example.com"))
+        return report, keys
+
+    report, keys = run_on(pg_url, body)
+    assert report.ok, report.errors
+    assert [k["email"] for k in keys] == rows
+    assert [k["email_key"] for k in keys] == ["alice@example.com", None, None, "bob@example.com",
+                                              "josé@example.com", None]
+    assert report.email_collisions == [[1, 2, 3], [5, 6]]
+
+
 def test_partial_migration_failure_rolls_back_on_postgresql(pg_url: str) -> None:
     """A migration failing at its last statement leaves nothing behind; the corrected file applies next run."""
     shipped = list(load_migrations("postgresql"))
