@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI
 
 from api.context import ON_PYODIDE, AppContext
+from api.cors import Cors
 from api.errors import install_error_handlers
 from api.middleware import BodySizeLimit, StrictJsonBody
-from api.routers import auth, site_settings, system, users
+from api.routers import auth, me, password_reset, site_settings, system, users
 from api.routers.system import UNINITIALIZED
 from api.schemas import ErrorBody
 
@@ -127,10 +128,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.leancore = AppContext(settings, database)
     install_error_handlers(app)
     app.add_middleware(StrictJsonBody)
-    app.add_middleware(BodySizeLimit)  # added last, so it runs first: it bounds what StrictJsonBody reads
+    app.add_middleware(BodySizeLimit)  # added after, so it runs before: it bounds what StrictJsonBody reads
+    app.add_middleware(Cors, context=app.state.leancore)  # outermost: error answers get CORS headers too
     # /system first: routes are matched in order, and /system/health is the hot path of every load balancer.
     # Added directly (not include_router): FastAPI builds each route's state once (api/routers/_table.py).
-    for module in (system, auth, users, site_settings):
+    # /users/me before /users/{user_id}, which would take "me" for an id.
+    for module in (system, auth, password_reset, me, users, site_settings):
         module.router.install(app)
 
     def openapi() -> dict[str, Any]:

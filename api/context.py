@@ -18,6 +18,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from api.events import SecurityEvents
+from api.site_flags import SiteFlags
 from api.throttle import RateLimiter
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ class AppContext:
         self._hash_queue: HashQueue | None = None  # created on the first hash (never at build time)
         self.events = SecurityEvents()
         self.limiter = RateLimiter()
+        self.flags = SiteFlags()
         self.started = time.monotonic()
         # Set once every shipped migration is seen applied (/system/health asks the database until then).
         self.initialized = False

@@ -70,6 +70,44 @@ class UserUpdate(BaseModel):
     is_superuser: StrictBool | None = None
 
 
+class Registration(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: EmailStr
+    password: Password
+
+
+class ProfileUpdate(BaseModel):
+    """A user's change to their own account: flags are not theirs to set (extra fields are refused)."""
+
+    model_config = ConfigDict(extra="forbid")
+    email: EmailStr | None = None
+    password: Password | None = None
+    current_password: AnyPassword | None = Field(
+        default=None, description="required to change the email or the password")
+
+
+class PasswordResetRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: EmailStr
+
+
+class PasswordResetConfirm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    token: Annotated[str, Field(min_length=1, max_length=8192)]
+    new_password: Password
+
+
+class Accepted(BaseModel):
+    status: Literal["accepted"] = "accepted"
+    message: str
+
+
+class PasswordResetLink(BaseModel):
+    reset_url: str = Field(description="the link to hand to the user; it carries the token")
+    token: str
+    expires_in: int = Field(description="seconds until the link expires")
+
+
 class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
     current_password: AnyPassword
@@ -98,6 +136,7 @@ class Status(BaseModel):
     runtime: dict[str, str]
     database: dict[str, Any]
     users: int | None
+    email_collisions: list[list[int]]
     password_policy: dict[str, Any]
     security_events: dict[str, int]
     uptime_seconds: float
@@ -111,4 +150,5 @@ class InitializationReport(BaseModel):
     duration_ms: float
     steps: list[dict[str, Any]]
     created: dict[str, list[str]]
+    email_collisions: list[list[int]]
     errors: list[str]

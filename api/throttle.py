@@ -25,6 +25,11 @@ limits in this order; the first that refuses answers 429 with ``Retry-After``:
   minutes: the attacker gets at most 12 guesses an hour per account over all addresses, and the user a
   ``Retry-After`` of at most 300 s.
 
+``POST /auth/register``: 10 sign-ups per client per hour (each costs a password hash). ``POST
+/auth/password-reset``: 10 requests per client per 15 minutes (429), and at most 3 links per account per 15 minutes:
+past that the answer is the same 202 but no link is sent, so nobody can flood an inbox and the answer still does
+not tell whether the account exists.
+
 ``/system/initialize-database``: 10 calls per client per minute, and 30 per minute from all clients together, so
 rotating addresses cannot run initialisation (database work, maybe a password hash) faster than that. An attacker
 can hold the endpoint closed until the end of the current minute, no longer.
@@ -32,7 +37,7 @@ can hold the endpoint closed until the end of the current minute, no longer.
 Clients are what ``api.deps.client_id`` names (the socket peer, a trusted proxy's ``X-Forwarded-For`` when
 ``FORWARDED_ALLOW_IPS`` allows it, ``cf-connecting-ip`` on Workers). An IPv6 client is keyed by its /64 network: a
 host is normally given a whole /64, whose 2^64 addresses would otherwise be as many clients. Accounts are keyed by
-the email lower-cased, so changing the case of an address does not open a new counter.
+the address key (api/accounts.py), so changing the case of an address does not open a new counter.
 """
 
 from __future__ import annotations
@@ -110,6 +115,9 @@ LOGIN_CLIENT_LIMIT = Limit(attempts=20, window_seconds=300)
 LOGIN_ACCOUNT_BACKOFF = Backoff(free=10, base_seconds=1, max_seconds=300, reset_seconds=3600)
 INIT_LIMIT = Limit(attempts=10, window_seconds=60)
 INIT_GLOBAL_LIMIT = Limit(attempts=30, window_seconds=60)
+REGISTER_LIMIT = Limit(attempts=10, window_seconds=3600)
+RESET_CLIENT_LIMIT = Limit(attempts=10, window_seconds=900)
+RESET_ACCOUNT_LIMIT = Limit(attempts=3, window_seconds=900)
 
 
 @dataclass(frozen=True)
@@ -148,8 +156,16 @@ def client_key(client: str) -> str:
 
 
 def account_key(email: str) -> str:
-    """The throttle key part for an account: the (normalised) email lower-cased."""
-    return email.lower()
+    """The throttle key part for an account: the address key (``core.emails.email_key``: case and compatibility
+    forms folded), so another spelling of the address does not open a new counter."""
+    from core.emails import email_key
+
+    return email_key(email)
+
+
+def login_account_counter(email: str) -> str:
+    """The key of an account's login backoff (cleared by a successful login or a completed password reset)."""
+    return f"login-account:{account_key(email)}"
 
 
 class LoginAttempt:
@@ -161,7 +177,7 @@ class LoginAttempt:
         client, email = client_key(client), account_key(email)
         self.pair = f"login:{client}:{email}"
         self.client = f"login-client:{client}"
-        self.account = f"login-account:{email}"
+        self.account = login_account_counter(email)
         self.refusal: Refusal | None = None
         self.pair_verdict: Verdict | None = None  # the allowed client+account hit, refunded when nothing was checked
         self.client_verdict: Verdict | None = None  # the allowed client hit, refunded by a success

@@ -1,10 +1,12 @@
-"""``/auth``: login (OAuth2 password form, username = email), the current user, changing one's own password.
+"""``/auth``: login (OAuth2 password form, username = email), sign-up, the current user, changing one's own
+password, logging out everywhere. Password reset: api/routers/password_reset.py.
 
 Login order: the three throttle hits first (per client + account, per client, per account: api/throttle.py), before
 any hashing, so a flood costs a few UPSERTs each; then the user lookup, then verification in the bounded hashing
 queue (a worker thread; 503 with Retry-After when it is full; inline on Pyodide). Unknown users are verified
 against a dummy hash of the policy's cost, so response time does not reveal which emails have accounts. A correct
-password on an outdated hash (bcrypt, Django, fewer rounds) stores the policy hash in the same request.
+password on an outdated hash (bcrypt, Django, fewer rounds) stores the policy hash in the same request. Accounts are
+found by their address key (api/accounts.py): any spelling of the address logs in to the one account.
 """
 
 # Annotations are evaluated here, not postponed: FastAPI reads them at app build (api/routers/_table.py).
@@ -14,10 +16,14 @@ from urllib.parse import parse_qs
 from fastapi import Request
 from fastapi.responses import Response
 
-from api.deps import DB, USER_BY_EMAIL, Context, CurrentUser, client_id, issue_token, public_user
+from api.accounts import END_SESSIONS, USER_BY_KEY, insert_user, login_key, now_text, public_user
+from api.deps import DB, Context, CurrentUser, client_id
 from api.errors import ApiError, unauthorized
 from api.routers._table import RouteTable
-from api.schemas import ERROR_RESPONSE, PasswordChange, Token, User
+from api.schemas import ERROR_RESPONSE, PasswordChange, Registration, Token, User
+from api.site_flags import in_maintenance
+from api.throttle import REGISTER_LIMIT, client_key
+from api.tokens import issue_token
 
 router = RouteTable(prefix="/auth", tags=["auth"])
 _DUMMY: dict[int, str] = {}  # rounds -> a hash nobody's password matches, built on first need (not at import)
@@ -66,15 +72,6 @@ async def _read_form(request: Request) -> tuple[str, str]:
     return username, password
 
 
-def _normalised(username: str) -> str:
-    from core.emails import EmailNotValidError, validate_email
-
-    try:
-        return validate_email(username.strip()).normalized
-    except EmailNotValidError:
-        return username.strip().lower()[:254]
-
-
 async def _check_password(context: Any, row: dict[str, Any] | None, password: str) -> tuple[str | None, str | None]:
     """Why the login fails (None: it succeeds) and the upgraded hash to store, if any."""
     from core.passwords import PasswordError
@@ -99,9 +96,10 @@ async def _check_password(context: Any, row: dict[str, Any] | None, password: st
 @router.post("/login", response_model=Token, responses=_ERRORS, openapi_extra=_LOGIN_BODY)
 async def login(request: Request, context: Context, db: DB) -> Any:
     """Exchange email + password for a bearer token; 429 with Retry-After after repeated failures (per address and
-    account, per address, per account), 503 with Retry-After while too many password checks are queued."""
+    account, per address, per account), 503 with Retry-After while too many password checks are queued. During
+    maintenance only a super admin logs in; every other attempt gets 503 ``maintenance``."""
     username, password = await _read_form(request)
-    email, client = _normalised(username), client_id(request)
+    email, client = login_key(username), client_id(request)
     attempt = await context.limiter.login(db, client, email)
     if attempt.refusal is not None:
         verdict = attempt.refusal.verdict
@@ -109,7 +107,7 @@ async def login(request: Request, context: Context, db: DB) -> Any:
                             hits=verdict.hits)
         raise ApiError(429, "too_many_attempts", "too many login attempts; try again later",
                        {"Retry-After": str(verdict.retry_after)})
-    row = await db.fetch_one(USER_BY_EMAIL, (email,))
+    row = await db.fetch_one(USER_BY_KEY, (email,))
     try:
         reason, new_hash = await _check_password(context, row, password)
     except ApiError as exc:
@@ -117,10 +115,15 @@ async def login(request: Request, context: Context, db: DB) -> Any:
             await context.limiter.login_unchecked(db, attempt)
             context.events.emit("hashing_busy", client=client, email=email)
         raise
+    maintenance = await context.flags.maintenance(db)
     if reason is not None:
         context.events.emit("login_failed", reason=reason, client=client, email=email)
+        if maintenance:  # the same answer as a non-admin's correct password: maintenance names no super admin
+            raise in_maintenance()
         raise unauthorized("invalid_credentials", "incorrect email or password")
     assert row is not None
+    if maintenance and not row["is_superuser"]:
+        raise in_maintenance()
     stored_hash = row["hashed_password"]
     if new_hash is not None:
         await db.execute("UPDATE users SET hashed_password = ? WHERE id = ? AND hashed_password = ?",
@@ -128,7 +131,7 @@ async def login(request: Request, context: Context, db: DB) -> Any:
         context.events.emit("hash_upgraded", user_id=int(row["id"]), client=client)
         stored_hash = new_hash
     await context.limiter.login_succeeded(db, attempt)
-    token, lifetime = issue_token(context, int(row["id"]), stored_hash, int(row["token_version"]))
+    token, lifetime = issue_token(context, {**row, "hashed_password": stored_hash})
     context.events.emit("login_succeeded", user_id=int(row["id"]), client=client, email=email)
     return {"access_token": token, "token_type": "bearer", "expires_in": lifetime}
 
@@ -157,8 +160,32 @@ async def change_password(body: PasswordChange, request: Request, user: CurrentU
     return Response(status_code=204)
 
 
-def now_text() -> str:
-    """The current UTC time as the ISO-8601 text every dialect stores (see core.db._port)."""
-    import datetime as dt
+@router.post("/logout-all", status_code=204, response_class=Response,
+             responses=dict.fromkeys((401, 503), ERROR_RESPONSE))
+async def logout_all(request: Request, user: CurrentUser, context: Context, db: DB) -> Response:
+    """End every token of this user at once (access tokens and reset links), this request's included. To end one
+    token only, the client discards it."""
+    await db.execute(f"UPDATE users SET {END_SESSIONS} WHERE id = ?", (user["id"],))  # noqa: S608 - fixed SQL
+    context.events.emit("logout_all", user_id=int(user["id"]), client=client_id(request))
+    return Response(status_code=204)
 
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+@router.post("/register", response_model=User, status_code=201,
+             responses=dict.fromkeys((403, 409, 422, 429, 503), ERROR_RESPONSE))
+async def register(body: Registration, request: Request, context: Context, db: DB) -> Any:
+    """Create one's own account while the ``registration_open`` site setting is true (403 ``registration_closed``
+    otherwise); the same email and password rules as an admin's create; 10 sign-ups per client per hour (429).
+    Log in with ``/auth/login`` afterwards."""
+    if not await context.flags.registration_open(db):
+        raise ApiError(403, "registration_closed", "sign-up is closed on this site")
+    client = client_id(request)
+    verdict = await context.limiter.hit(db, f"register:{client_key(client)}", REGISTER_LIMIT)
+    if not verdict.allowed:
+        context.events.emit("throttled", scope="register", limit="client", client=client, hits=verdict.hits)
+        raise ApiError(429, "too_many_attempts", "too many sign-ups from this address; try again later",
+                       {"Retry-After": str(verdict.retry_after)})
+    hashed = await context.hash_password(body.password)
+    row = await insert_user(db, body.email, hashed)
+    context.events.emit("user_registered", user_id=int(row["id"]), client=client, email=body.email)
+    return public_user(row)
+

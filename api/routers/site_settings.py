@@ -7,10 +7,12 @@
 import json
 from typing import Any
 
-from api.deps import DB, SuperAdmin
+from api.accounts import now_text
+from api.deps import DB, Context, SuperAdmin
+from api.errors import ApiError
 from api.routers._table import RouteTable
-from api.routers.auth import now_text
 from api.schemas import ERROR_RESPONSE, SiteSettings, SiteSettingsPatch
+from api.site_flags import BOOLEAN_SETTINGS
 
 router = RouteTable(prefix="/settings", tags=["settings"])
 _UPSERT = (
@@ -32,8 +34,13 @@ async def get_settings(db: DB) -> Any:
 
 @router.patch("", response_model=SiteSettings,
               responses=dict.fromkeys((401, 403, 422, 503), ERROR_RESPONSE))
-async def update_settings(body: SiteSettingsPatch, _: SuperAdmin, db: DB) -> Any:
-    """Set the given keys (``null`` removes one) and return every setting."""
+async def update_settings(body: SiteSettingsPatch, _: SuperAdmin, context: Context, db: DB) -> Any:
+    """Set the given keys (``null`` removes one) and return every setting. ``registration_open`` and
+    ``maintenance_mode`` take ``true`` or ``false`` only; they apply on this process at once, on others within
+    5 seconds."""
+    for key in BOOLEAN_SETTINGS.intersection(body):
+        if not isinstance(body[key], bool) and body[key] is not None:
+            raise ApiError(422, "validation_error", f"body.{key}: must be true or false")
     now = now_text()
     statements: list[tuple[str, tuple[Any, ...]]] = []
     for key, value in body.items():
@@ -43,4 +50,5 @@ async def update_settings(body: SiteSettingsPatch, _: SuperAdmin, db: DB) -> Any
             encoded = json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
             statements.append((_UPSERT, (key, encoded, now)))
     await db.batch(statements)
+    context.flags.forget()
     return await _read(db)

@@ -19,11 +19,12 @@ from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.context import ON_PYODIDE
-from api.deps import DB, Context, SuperAdmin, bearer_scheme, client_id, user_from_token
+from api.deps import DB, Context, SuperAdmin, bearer_scheme, client_id
 from api.errors import ApiError, forbidden, unauthorized
 from api.routers._table import RouteTable
 from api.schemas import ERROR_RESPONSE, Health, InitializationReport, Status
 from api.throttle import INIT_GLOBAL_LIMIT, INIT_LIMIT, client_key
+from api.tokens import user_from_token
 
 router = RouteTable(prefix="/system", tags=["system"])
 
@@ -107,8 +108,9 @@ def _version() -> str:
 
 @router.get("/status", response_model=Status, responses=dict.fromkeys((401, 403, 503), ERROR_RESPONSE))
 async def status(_: SuperAdmin, context: Context, db: DB) -> Any:
-    """Runtime, database, users, password policy, package version and security-event counters."""
-    from core.initialization import is_database_initialized
+    """Runtime, database, users (and the ids of accounts whose addresses collide: give each a distinct address),
+    password policy, package version and security-event counters."""
+    from core.initialization import EMAIL_KEY_MIGRATION, email_collisions, is_database_initialized
     from core.migrations import applied_migrations, version_of
 
     applied = await applied_migrations(db)
@@ -120,6 +122,7 @@ async def status(_: SuperAdmin, context: Context, db: DB) -> Any:
         "database": {"type": db.dialect, "initialized": await is_database_initialized(db),
                      "migrations": applied, "schema_version": max(map(version_of, applied), default=0)},
         "users": int(users["n"]) if users else None,
+        "email_collisions": await email_collisions(db) if EMAIL_KEY_MIGRATION in applied else [],
         "password_policy": {"scheme": hasher.scheme, "rounds": hasher.rounds, "min_rounds": hasher.min_rounds,
                             "max_password_bytes": hasher.max_password_bytes},
         "security_events": context.events.snapshot(),

@@ -15,20 +15,10 @@ from typing import Annotated, Any
 from fastapi import Path, Query, Request
 from fastapi.responses import Response
 
-from api.deps import (
-    DB,
-    END_SESSIONS,
-    USER_BY_EMAIL,
-    USER_BY_ID,
-    USER_PAGE,
-    Context,
-    SuperAdmin,
-    client_id,
-    public_user,
-)
+from api.accounts import END_SESSIONS, USER_BY_ID, USER_PAGE, email_taken, insert_user, key_of, now_text, public_user
+from api.deps import DB, Context, SuperAdmin, client_id
 from api.errors import ApiError
 from api.routers._table import RouteTable
-from api.routers.auth import now_text
 from api.schemas import ERROR_RESPONSE, User, UserCreate, UserList, UserUpdate
 
 _ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 422, 503), ERROR_RESPONSE)
@@ -61,7 +51,7 @@ def _not_found() -> ApiError:
     return ApiError(404, "user_not_found", "no such user")
 
 
-def _last_admin() -> ApiError:
+def last_admin() -> ApiError:
     return ApiError(409, "last_super_admin", "the last active super admin cannot be deleted, demoted or deactivated")
 
 
@@ -84,19 +74,10 @@ async def list_users(_: SuperAdmin, db: DB, limit: Annotated[int, Query(ge=1, le
 
 @router.post("", response_model=User, status_code=201, responses={409: ERROR_RESPONSE})
 async def create_user(body: UserCreate, admin: SuperAdmin, request: Request, context: Context, db: DB) -> Any:
-    """Create an account (email normalised by core.emails); 409 when the email is taken."""
+    """Create an account (email normalised by core.emails); 409 when another account has the address in any case
+    or form."""
     hashed = await context.hash_password(body.password)
-    from core.db import IntegrityError
-
-    try:
-        await db.execute(
-            "INSERT INTO users (email, hashed_password, is_active, is_superuser) VALUES (?, ?, ?, ?)",
-            (body.email, hashed, body.is_active, body.is_superuser),
-        )
-    except IntegrityError:
-        raise ApiError(409, "email_taken", "an account with this email exists") from None
-    row = await db.fetch_one(USER_BY_EMAIL, (body.email,))
-    assert row is not None
+    row = await insert_user(db, body.email, hashed, is_active=body.is_active, is_superuser=body.is_superuser)
     context.events.emit("user_created", user_id=int(row["id"]), by=int(admin["id"]), client=client_id(request))
     return public_user(row)
 
@@ -114,6 +95,7 @@ async def update_user(user_id: UserId, body: UserUpdate, _: SuperAdmin, context:
     changes: dict[str, Any] = {}
     if body.email is not None:
         changes["email"] = body.email
+        changes["email_key"] = key_of(body.email)
     if body.password is not None:
         changes["hashed_password"] = await context.hash_password(body.password)
     if body.is_active is not None:
@@ -138,10 +120,10 @@ async def update_user(user_id: UserId, body: UserUpdate, _: SuperAdmin, context:
     try:
         changed = await db.execute(sql, params)
     except IntegrityError:
-        raise ApiError(409, "email_taken", "an account with this email exists") from None
+        raise email_taken() from None
     if changed == 0:
         await _get(db, user_id)  # deleted meanwhile: 404
-        raise _last_admin()
+        raise last_admin()
     return public_user(await _get(db, user_id))
 
 
@@ -155,6 +137,6 @@ async def delete_user(user_id: UserId, admin: SuperAdmin, request: Request, cont
     )
     if changed == 0:
         await _get(db, user_id)
-        raise _last_admin()
+        raise last_admin()
     context.events.emit("user_deleted", user_id=user_id, by=int(admin["id"]), client=client_id(request))
     return Response(status_code=204)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from core.initialization._email_keys import email_collisions
 from core.initialization._initialize import (
     DEFAULT_SITE_SETTINGS,
+    EMAIL_KEY_MIGRATION,
     Hasher,
     initialize,
     initialize_database,
@@ -30,6 +31,7 @@ from core.initialization._report import APPLIED, FAILED, SKIPPED, Initialization
 __all__ = [
     "APPLIED",
     "DEFAULT_SITE_SETTINGS",
+    "EMAIL_KEY_MIGRATION",
     "FAILED",
     "SKIPPED",
     "Hasher",

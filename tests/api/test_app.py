@@ -28,8 +28,9 @@ def test_create_app_reads_no_settings_opens_nothing_draws_nothing(monkeypatch: p
     monkeypatch.setattr("core.db.connect", forbidden)
     app = create_app()
     assert set(app.openapi()["paths"]) == {
-        "/auth/login", "/auth/me", "/auth/password", "/users", "/users/{user_id}", "/settings",
-        "/system/health", "/system/status", "/system/initialize-database"}
+        "/auth/login", "/auth/me", "/auth/password", "/auth/logout-all", "/auth/register", "/auth/password-reset",
+        "/auth/password-reset/confirm", "/users", "/users/me", "/users/{user_id}", "/users/{user_id}/password-reset",
+        "/settings", "/system/health", "/system/status", "/system/initialize-database"}
     assert app.state.leancore._settings is None
     assert app.state.leancore._database is None
 
@@ -164,7 +165,7 @@ def test_routes_and_their_dependencies_carry_evaluated_annotations() -> None:
         return [dependant.call] + [call for sub in dependant.dependencies for call in calls(sub)]
 
     routes = [route for route in create_app().routes if isinstance(route, APIRoute)]
-    assert len(routes) == 13
+    assert len(routes) == 21
     for route in routes:
         for call in calls(route.dependant):
             annotations = getattr(call, "__annotations__", {})  # bearer_scheme is an instance: none

@@ -19,8 +19,8 @@ SECRET_KEY = "k" * 40
 
 async def _insert(app: FastAPI, email: str, hashed: str, *, active: bool = True) -> None:
     db = await app.state.leancore.database()
-    await db.execute("INSERT INTO users (email, hashed_password, is_active, is_superuser) VALUES (?, ?, ?, ?)",
-                     (email, hashed, active, False))
+    await db.execute("INSERT INTO users (email, email_key, hashed_password, is_active, is_superuser) "
+                     "VALUES (?, ?, ?, ?, ?)", (email, email.lower(), hashed, active, False))
 
 
 async def _stored_hash(app: FastAPI, email: str) -> str:

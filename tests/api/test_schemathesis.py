@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from schemathesis.specs.openapi.formats import email_values
 
 from api import create_app
-from api.deps import issue_token
+from api.tokens import issue_token
 from core.initialization import initialize_database
 from core.settings import Settings
 
@@ -94,7 +94,7 @@ def api_schema(database_file: Path) -> Iterator[Any]:
                 user_id, hashed, version = db.execute(
                     "SELECT id, hashed_password, token_version FROM users WHERE is_superuser = 1 AND is_active = 1 "
                     "ORDER BY id LIMIT 1").fetchone()
-            return issue_token(context, user_id, hashed, version)[0]
+            return issue_token(context, {"id": user_id, "hashed_password": hashed, "token_version": version})[0]
 
         def set(self, case: Any, data: str, ctx: Any) -> None:
             case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}

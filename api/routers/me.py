@@ -1,0 +1,74 @@
+"""``/users/me``: a user's own account: read it, change its email or password, delete it.
+
+Installed before ``/users/{user_id}``, which would otherwise take ``me`` for an id. Changing the email or the
+password needs the current password (a stolen token alone cannot take the account over); flags are not the user's
+to set (the body refuses them). A new password ends every earlier token, as ``POST /auth/password`` does.
+"""
+
+# Annotations are evaluated here, not postponed: FastAPI reads them at app build (api/routers/_table.py).
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from api.accounts import USER_BY_ID, email_taken, key_of, now_text, public_user
+from api.deps import DB, Context, CurrentUser, client_id
+from api.errors import ApiError
+from api.routers._table import RouteTable
+from api.routers.users import delete_unless_last_admin, last_admin
+from api.schemas import ERROR_RESPONSE, ProfileUpdate, User
+
+router = RouteTable(prefix="/users/me", tags=["users"], responses=dict.fromkeys((401, 503), ERROR_RESPONSE))
+
+
+@router.get("", response_model=User)
+async def read_me(user: CurrentUser) -> Any:
+    """One's own account."""
+    return public_user(user)
+
+
+@router.patch("", response_model=User, responses=dict.fromkeys((409, 422), ERROR_RESPONSE))
+async def update_me(body: ProfileUpdate, request: Request, user: CurrentUser, context: Context, db: DB) -> Any:
+    """Change one's own email or password; ``current_password`` is required for either. 409 when another account
+    has the address in any case or form."""
+    if body.email is None and body.password is None:
+        return public_user(user)
+    if body.current_password is None:
+        raise ApiError(422, "current_password_required", "send current_password to change the email or password")
+    valid, _ = await context.verify_and_update(body.current_password, user["hashed_password"])
+    if not valid:
+        context.events.emit("login_failed", reason="wrong_current_password", client=client_id(request),
+                            user_id=int(user["id"]))
+        raise ApiError(422, "wrong_password", "the current password is not correct")
+    changes: dict[str, Any] = {}
+    if body.email is not None:
+        changes["email"], changes["email_key"] = body.email, key_of(body.email)
+    if body.password is not None:
+        changes["hashed_password"] = await context.hash_password(body.password)
+    changes["updated_at"] = now_text()
+    from core.db import IntegrityError
+
+    # column names come from the fixed set above, values are bound
+    sql = f"UPDATE users SET {', '.join(f'{c} = ?' for c in changes)} WHERE id = ?"  # noqa: S608
+    try:
+        await db.execute(sql, [*changes.values(), user["id"]])
+    except IntegrityError:
+        raise email_taken() from None
+    if body.email is not None:
+        context.events.emit("email_changed", user_id=int(user["id"]), client=client_id(request))
+    if body.password is not None:
+        context.events.emit("password_changed", user_id=int(user["id"]), client=client_id(request))
+    row = await db.fetch_one(USER_BY_ID, (user["id"],))
+    assert row is not None
+    return public_user(row)
+
+
+@router.delete("", status_code=204, response_class=Response, responses={409: ERROR_RESPONSE})
+async def delete_me(request: Request, user: CurrentUser, context: Context, db: DB) -> Response:
+    """Delete one's own account; 409 for the last active super admin."""
+    user_id = int(user["id"])
+    changed = await db.execute(delete_unless_last_admin(db.dialect), (user_id, True, True, True, True, user_id))
+    if changed == 0:
+        raise last_admin()
+    context.events.emit("user_deleted", user_id=user_id, by=user_id, client=client_id(request))
+    return Response(status_code=204)
