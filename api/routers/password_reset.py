@@ -73,7 +73,7 @@ async def request_password_reset(body: PasswordResetRequest, request: Request, b
 async def confirm_password_reset(body: PasswordResetConfirm, request: Request, context: Context, db: DB) -> Response:
     """Set a new password with a reset token. Every earlier token of the account ends, the reset token included:
     a second use, an access token, an expired or tampered token get 401 (``reset_token_used``,
-    ``wrong_token_use``, ``expired_signature``, ``invalid_token``...)."""
+    ``wrong_token_use``, ``token_expired``, ``invalid_signature``, ``invalid_token``...)."""
     user = await user_from_token(request, context, db, body.token, use=PASSWORD_RESET)
     hashed = await context.hash_password(body.new_password)
     # Guarded by the hash the token was checked against: of two concurrent uses of one token, one changes it.

@@ -31,9 +31,10 @@ MAX_EXAMPLES = 30
 MAX_STEPS = 8
 SECRET_KEY = "s" * 40
 SLOW_OK = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture]
-# A schema-valid POST /auth/password carries a generated current password, which is never the admin's: its 422
-# wrong_password is the right answer, not valid data refused.
-EXPECTED_REFUSALS = {"POST /auth/password": [positive_data_acceptance]}
+# A schema-valid POST /auth/password or PATCH /users/me carries a generated current password, which is never the
+# admin's: its 422 wrong_password (or current_password_required) is the right answer, not valid data refused.
+EXPECTED_REFUSALS = {"POST /auth/password": [positive_data_acceptance],
+                     "PATCH /users/me": [positive_data_acceptance]}
 
 
 def excluded_checks(case: Any) -> list[Any]:
