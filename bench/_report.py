@@ -1,7 +1,14 @@
-"""``python -m bench report``: bench/report/{report.md, results.json, *.svg, *.png} from the last run's results.
+"""``python -m bench report``: the committed benchmark report, docs/benchmarks.md, from one run's results.
 
-Every figure comes from the results files of one run (.bench/) or from bench/quoted.toml, where it is labelled
-quoted. The folder is generated, never edited, and not committed (.gitignore).
+What is written (all generated, all committed, none edited by hand):
+- docs/benchmarks.json: the run's measurements, machine and versions, copied from .bench/ (the data);
+- docs/benchmarks.md: every budget beside our figure and the reference's, then each section, rendered from that data
+  with the current bench/budgets.toml and bench/quoted.toml;
+- docs/benchmarks/*.svg: the charts, byte-identical whenever the data is (bench/_charts.py);
+- the Workers figures block in README.md and docs/deploy-workers.md (bench/_workers.py).
+
+``report --committed`` renders the same files again from docs/benchmarks.json, measuring nothing (after a change
+to budgets.toml or to this renderer). tests/bench/test_report.py fails when any of them is out of step.
 """
 
 from __future__ import annotations
@@ -15,287 +22,204 @@ from typing import Any
 
 import tomllib
 
+from bench import _tables, _workers
 from bench._results import Measurement, load_all, load_run_info
-from bench.budgets import Verdict, check
+from bench.budgets import Budget, check, load_budgets
 
 HERE = Path(__file__).resolve().parent
-REPORT_DIR = Path(os.environ.get("LEANCORE_REPORT_DIR", HERE / "report"))
+ROOT = HERE.parent
+DOCS = ROOT / "docs"
+REPORT_MD = DOCS / "benchmarks.md"
+DATA_JSON = DOCS / "benchmarks.json"
+CHARTS_DIR = DOCS / "benchmarks"
+# Files quoting the Workers figures, and the path from each to the report (for its link).
+QUOTING = {ROOT / "README.md": "docs/benchmarks.md", DOCS / "deploy-workers.md": "benchmarks.md"}
 QUOTED_TOML = HERE / "quoted.toml"
-OURS = "core"  # the implementation suffix of our timings ("jwt.decode.core" vs "jwt.decode.jose")
+# The charts bench/_charts.py draws, in the report's order (named here: rendering the text needs no matplotlib).
+CHARTS = ("budgets", "timings", "coldstart", "upload")
+
+PROFILES = {
+    False: "full: pytest-benchmark at least 10 rounds and up to 1 s per timing, legacy bcrypt measured at cost 10",
+    True: "**quick** (`LEANCORE_BENCH_QUICK=1`, as CI): pytest-benchmark at least 5 rounds and up to 0.2 s per timing, "
+          "fewer Pyodide samples, legacy bcrypt measured at cost 8 and scaled x4; every budget is measured, the "
+          "figures are noisier than the full profile's",
+}
 
 
 def load_quotes(path: Path = QUOTED_TOML) -> list[dict[str, Any]]:
     quotes: list[dict[str, Any]] = tomllib.loads(path.read_text())["quote"]
-    for q in quotes:
-        q["verified"] = _verify(q)
     return quotes
 
 
-def _verify(quote: dict[str, Any]) -> str:
-    """Whether the quoted string is still in its source (shared/ sits beside the clone in CI and on these machines)."""
-    root = HERE.parent
+def verify_quotes(quotes: list[dict[str, Any]]) -> list[str]:
+    """Whether each quoted string is still in its source, when the original system's write-up sits beside the
+    clone (printed by ``python -m bench report``, not written: the answer depends on the machine)."""
     candidates = [Path(os.environ["LEANCORE_SHARED_DIR"])] if "LEANCORE_SHARED_DIR" in os.environ else []
-    candidates += [root.parent / "shared", root.parent.parent / "shared"]
-    for shared in candidates:
-        source = shared / quote["source"]
-        if source.exists():
-            found = quote["quote"] in source.read_text(encoding="utf-8", errors="replace")
-            return "verified in source" if found else "NOT FOUND in source"
-    return "source not available"
-
-
-def timing_groups(results: dict[str, Measurement]) -> dict[str, dict[str, Measurement]]:
-    """pytest-benchmark timings grouped by operation: ``jwt.decode`` -> {"core": ..., "jose": ..., "pyjwt": ...}."""
-    groups: dict[str, dict[str, Measurement]] = {}
-    for mid, m in sorted(results.items()):
-        if m.unit == "s" and "." in mid:
-            op, impl = mid.rsplit(".", 1)
-            groups.setdefault(op, {})[impl] = m
-    return groups
-
-
-def _fmt_time(seconds: float) -> str:
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
-        if seconds >= scale:
-            return f"{seconds / scale:,.3g} {unit}"
-    return f"{seconds / 1e-9:,.3g} ns"
-
-
-def _mb(n: float) -> str:
-    """Bytes in MB (10^6), or kB below 1 MB so that small parts do not print as 0.00."""
-    return f"{n / 1e6:,.2f} MB" if n >= 1e6 else f"{n / 1e3:,.1f} kB"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    body = ("| " + " | ".join(_cell(c) for c in r) + " |" for r in rows)
-    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), *body]
-
-
-def _budget_rows(verdicts: list[Verdict]) -> list[list[str]]:
-    rows = []
-    for v in verdicts:
-        b = v.budget
-        measured = "-" if v.value is None else f"{v.value:,.3g} {b.unit}"
-        what = f"`{b.measure}`" + (f" / `{b.against}`" if b.against else "")
-        rows.append([f"**{v.status}**", b.name, what, v.detail, measured, f"{b.limit} {b.unit}", b.reason,
-                     str(b.issue)])
-    return rows
-
-
-def _timing_section(results: dict[str, Measurement]) -> list[str]:
-    groups = timing_groups(results)
-    if not groups:
-        return ["No pytest-benchmark timing was taken in this run."]
-    rows = []
-    for op, impls in groups.items():
-        ours = impls.get(OURS)
-        for impl, m in sorted(impls.items(), key=lambda kv: kv[1].value):
-            ratio = "-" if ours is None or impl == OURS else f"{m.value / ours.value:,.2f}x"
-            rows.append([op, impl, _fmt_time(m.value), str(m.details.get("rounds", "")), ratio])
-    return _table(["operation", "implementation", "median (CPU)", "rounds", "reference / core"], rows)
-
-
-def _bundle_section(results: dict[str, Measurement], quotes: list[dict[str, Any]]) -> list[str]:
-    out: list[str] = []
-    names = [
-        ("bundle.upload.zip", "our Workers upload: code + vendored closure for Pyodide 314"),
-        ("bundle.upload.excluding_pyodide.zip", "the same, without packages Pyodide 314 ships itself"),
-        ("bundle.ours.native.zip", "our code + runtime closure, CPython 3.11 Linux wheels"),
-        ("bundle.heavy.pyodide.zip", "heavy set, resolved for Pyodide 314 the same way"),
-        ("bundle.heavy.native.zip", "heavy set, CPython 3.11 Linux wheels (installed files, no bytecode caches)"),
-        ("bundle.wheel", "the leancore wheel"),
-        ("bundle.core.zip", "core/ alone, zipped"),
-    ]
-    rows = []
-    for mid, label in names:
-        m = results.get(mid)
-        if m is None:
-            rows.append([label, f"`{mid}`", "pending", "-", "-"])
-            continue
-        on_disk = m.details.get("bytes_on_disk")
-        files = m.details.get("files", "-")
-        rows.append([label, f"`{mid}`", _mb(m.value), _mb(on_disk) if on_disk else "-", str(files)])
+    candidates += [ROOT.parent / "shared", ROOT.parent.parent / "shared"]
+    lines = []
     for q in quotes:
-        if q["unit"] == "MB":
-            value = f"{q['value']:g}" + (f"-{q['value_high']:g}" if "value_high" in q else "")
-            rows.append([q["label"], "quoted: " + q["source"], f"{value} MB (QUOTED)", "-", "-"])
-    out += _table(["what", "measurement", "zipped (deflate)", "on disk", "files"], rows)
-    upload = results.get("bundle.upload.zip")
-    if upload is not None:
-        d = upload.details
-        out += ["", f"Workers runtime dependencies read from {d.get('requirements_from')}: "
-                f"{', '.join(d.get('requirements', [])) or '(none)'}.", "", "Top contributors to our upload:", ""]
-        out += _table(["part", "version", "zipped", "on disk", "files", "also in Pyodide 314"],
-                      [[p["name"], p["version"] or "-", _mb(p["zipped"]), _mb(p["bytes"]), str(p["files"]),
-                        "yes" if p["in_pyodide"] else "no"] for p in d.get("parts", [])[:12]])
-        left = results.get("bundle.upload.excluding_pyodide.zip")
-        if left is not None:
-            out += ["", "Left out of the `excluding_pyodide` figure (Pyodide 314 ships them): "
-                    + (", ".join(left.details.get("left_out", [])) or "none") + "."]
-        out += ["", "Provided by Pyodide, no PyPI wheel for the target (never uploaded): "
-                + (", ".join(d.get("provided_by_runtime", [])) or "none") + "."]
-    heavy = results.get("bundle.heavy.pyodide.zip")
-    if heavy is not None:
-        out += ["", "Heavy set on Pyodide: provided by Pyodide's own distribution (no PyPI wheel for wasm32): "
-                + (", ".join(heavy.details.get("provided_by_runtime", [])) or "none")
-                + "; not installable at all: " + (", ".join(heavy.details.get("unavailable", [])) or "none") + "."]
-        out += ["", "Heavy set top contributors (Pyodide):", ""]
-        out += _table(["part", "version", "zipped", "on disk"],
-                      [[p["name"], p["version"], _mb(p["zipped"]), _mb(p["bytes"])]
-                       for p in heavy.details["parts"][:8]])
-    return out
+        state = "source not available"
+        for shared in candidates:
+            source = shared / q["source"]
+            if source.exists():
+                found = q["quote"] in source.read_text(encoding="utf-8", errors="replace")
+                state = "verified in source" if found else "NOT FOUND in source"
+                break
+        lines.append(f"quoted {q['id']}: {state}")
+    return lines
 
 
-# Workers CPU limits (shared/facts.md; developers.cloudflare.com/workers/platform/limits): 10 ms per request on the
-# free plan, 30 s by default on the paid plan (configurable up to 5 min), 1 s for the startup (global scope).
-WORKERS_FREE_CPU_MS = 10
-WORKERS_DEFAULT_CPU_MS = 30_000
-WORKERS_FIGURES = [
-    ("workers.snapshot.first_request", "start from the memory snapshot + first request (GET /system/health)"),
-    ("workers.nosnapshot.first_request.leancore", "no snapshot: import worker + first request"),
-    ("workers.nosnapshot.first_request.bare", "no snapshot: bare FastAPI app of the same shape, same run"),
-    ("workers.import_core", "import every core module"),
-    ("workers.login.pbkdf2_600k", "login: verify PBKDF2-SHA256 at the policy's 600,000 rounds (core's default path)"),
-    ("workers.pbkdf2_600k.paired.default", "PBKDF2 at 600,000 rounds, core's default path (one process, alternating)"),
-    ("workers.pbkdf2_600k.paired.copy", "PBKDF2 at 600,000 rounds, the pad-state copy loop (same process)"),
-    ("workers.pbkdf2_600k.paired.for_loop", "PBKDF2 at 600,000 rounds, a for loop over _hmac.compute_sha256 (same "
-     "process)"),
-    ("workers.login.bcrypt_cost10", "login: verify a legacy bcrypt hash, cost 10 (pure Python)"),
-]
-
-
-def _fits(ms: float, limit: float) -> str:
-    return "yes" if ms <= limit else "**no**"
-
-
-def _workers_section(results: dict[str, Measurement]) -> list[str]:
-    """Pyodide figures (workers_harness/measure.mjs): CPU of the whole Node process and of its main thread."""
-    rows = []
-    for mid, label in WORKERS_FIGURES:
-        m = results.get(mid)
-        if m is None:
-            rows.append([label, f"`{mid}`", "pending", "-", "-", "-", "-"])
-            continue
-        main = m.details.get("main_ms")
-        note = ""
-        if m.details.get("extrapolated"):
-            note = (f" (measured at cost {m.details['measured_cost']}: {m.details['measured_cpu_ms']:,.0f} ms, "
-                    f"x{m.details['scale']}: bcrypt doubles its work per cost step)")
-        rows.append([label + note, f"`{mid}`", f"{m.value:,.0f} ms", "-" if main is None else f"{main:,.0f} ms",
-                     str(m.details.get("runs", "-")), *(  # request limits apply to logins; startup has its own 1 s
-                         [_fits(m.value, WORKERS_DEFAULT_CPU_MS), _fits(m.value, WORKERS_FREE_CPU_MS)]
-                         if mid.startswith("workers.login.") else ["-", "-"])])
-    out = _table(["what", "measurement", "CPU (whole process)", "main thread", "runs",
-                  f"login within the {WORKERS_DEFAULT_CPU_MS / 1000:g} s default CPU limit",
-                  f"login within the free plan's {WORKERS_FREE_CPU_MS} ms"],
-                 rows)
-    ours, bare = results.get("workers.nosnapshot.first_request.leancore"), results.get(
-        "workers.nosnapshot.first_request.bare")
-    if ours is not None and bare is not None:
-        out += ["", f"No snapshot, leancore / bare FastAPI: **{ours.value / bare.value:.2f}x** "
-                f"({ours.details.get('routes')} routes, {ours.details.get('models')} models on both sides)."]
-    paired = {side: results.get(f"workers.pbkdf2_600k.paired.{side}") for side in ("default", "copy", "for_loop")}
-    if paired["default"] is not None and paired["copy"] is not None:
-        loop = paired["for_loop"]
-        out += ["", f"PBKDF2 in one Pyodide process, core's default path "
-                f"(`{paired['default'].details.get('path')}`) / the copy loop it replaced: "
-                f"**{paired['default'].value / paired['copy'].value:.2f}x**"
-                + ("" if loop is None else f"; a for loop over the same one-shot call: "
-                   f"{loop.value / paired['copy'].value:.2f}x") + "."]
-    snap = results.get("workers.snapshot.first_request")
-    if snap is not None:
-        out += ["", f"Snapshot: {snap.details.get('snapshot_bytes', 0) / 1e6:,.1f} MB of Wasm memory, taken after "
-                f"`import worker` (which cost {snap.details.get('import_worker_at_deploy_cpu_ms', 0):,.0f} ms CPU at "
-                f"deploy time); restoring it alone: {snap.details.get('restore_cpu_ms', 0):,.0f} ms whole process, "
-                f"{snap.details.get('restore_main_ms', 0):,.0f} ms main thread."]
-    out += ["", "Measured in Pyodide 314 under Node 20, not in workerd: the whole-process figure includes V8's "
-            "background compiler and GC threads, the main thread is the interpreter itself."]
-    return out
-
-
-def _other_section(results: dict[str, Measurement], quotes: list[dict[str, Any]]) -> list[str]:
-    rows = [[f"`{m.id}`", f"{m.value:,.4g} {m.unit}", str(m.details.get("runs", "-")),
-             ", ".join(f"{k}={v}" for k, v in m.details.items() if isinstance(v, (int, float, str)) and k != "run")]
-            for m in results.values() if m.unit not in ("s", "B") and not m.id.startswith("workers.")]
-    rows += [[q["id"], f"{q['value']:g} {q['unit']} (QUOTED)", "-", q["source"]] for q in quotes if q["unit"] == "ms"]
-    return _table(["measurement", "value", "runs", "details"], rows) if rows else ["None in this run."]
-
-
-def write(results: dict[str, Measurement] | None = None) -> Path:
-    results = load_all() if results is None else results
+def snapshot() -> dict[str, Any]:
+    """The last run's results (.bench/) as the committed data: run, machine, measurements, keys sorted."""
     run = load_run_info()
-    verdicts = check(results)
-    quotes = load_quotes()
-    REPORT_DIR.mkdir(parents=True, exist_ok=True)
-    # matplotlib is imported only here: only the report env installs it, the budgets gate needs none
-    from bench import _charts
+    return {
+        "run": {k: v for k, v in run.items() if k != "machine"},
+        "machine": run.get("machine", {}),
+        "measurements": {k: asdict(m) for k, m in sorted(load_all().items())},
+    }
 
-    charts = _charts.draw_all(results, quotes, REPORT_DIR)
-    machine = run.get("machine", {})
-    generated = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def load_data(path: Path = DATA_JSON) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def measurements(data: dict[str, Any]) -> dict[str, Measurement]:
+    return {k: Measurement(**v) for k, v in sorted(data["measurements"].items())}
+
+
+def measured_on(data: dict[str, Any]) -> str:
+    """When, what and where, in one phrase: the block in README.md / deploy-workers.md quotes it."""
+    run, machine = data["run"], data["machine"]
+    started = run.get("started")
+    date = "?" if started is None else time.strftime("%Y-%m-%d", time.gmtime(started))
+    return (f"{date} on commit `{run.get('commit') or '?'}`, Pyodide {machine.get('pyodide') or '?'} under Node "
+            f"{machine.get('node') or '?'}, {'quick' if run.get('quick') else 'full'} profile")
+
+
+def header(data: dict[str, Any]) -> list[str]:
+    run, machine = data["run"], data["machine"]
+    started = run.get("started")
+    when = "?" if started is None else time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
+    minutes = f", {run['seconds'] / 60:,.0f} min" if "seconds" in run else ""
+    load = machine.get("loadavg_at_end")
+    versions = sorted(machine.get("libraries", {}).items(), key=lambda kv: kv[0].lower())
+    libraries = ", ".join(f"{k} {v}" for k, v in versions if v)
+    rows = [
+        ["date", f"{when} (run `{run.get('run', '?')}`{minutes})"],
+        ["commit", f"`{run.get('commit') or '?'}`"],
+        ["profile", PROFILES[bool(run.get("quick"))] + f"; {run.get('cold_runs', '?')} fresh processes per cold start"],
+        ["machine", f"{machine.get('cpu', '?')}, {machine.get('cpu_count', '?')} logical CPUs, "
+                    f"{machine.get('platform', '?')}" + ("" if not load else
+                                                         f"; load average at the end {' / '.join(map(str, load))}")],
+        ["Python", f"{machine.get('implementation', '?')} {machine.get('python', '?')}"],
+        ["Pyodide", f"{machine.get('pyodide') or '?'} (CPython {machine.get('pyodide_python') or '?'}) under Node "
+                    f"{machine.get('node') or '?'}"],
+        ["versions", libraries or "?"],
+    ]
+    return _tables.table(["measured", ""], rows)
+
+
+def render(data: dict[str, Any], budgets: list[Budget] | None = None,
+           quotes: list[dict[str, Any]] | None = None) -> str:
+    """docs/benchmarks.md from the data, the budgets (default: budgets.toml) and the quoted figures."""
+    results = measurements(data)
+    verdicts = check(results, load_budgets() if budgets is None else budgets)
+    quotes = load_quotes() if quotes is None else quotes
     counts = {s: sum(v.status == s for v in verdicts) for s in ("pass", "FAIL", "WAIVED", "pending")}
     md = [
-        "# leancore benchmark report",
+        "# leancore benchmarks",
         "",
-        f"Generated by `python -m bench report` on {generated} from run `{run.get('run', '?')}` "
-        f"({'quick' if run.get('quick') else 'full'} profile). Do not edit: regenerate. Timings are CPU time "
-        "(`time.process_time`), medians; cold starts are fresh processes, CPU of the child, median of "
-        f"{run.get('cold_runs', '?')}. Figures marked QUOTED come from the original system's write-up "
-        "(bench/quoted.toml), not from a measurement.",
+        "Generated by `python -m bench report` from the measurements in [benchmarks.json](benchmarks.json); do not "
+        "edit: `tox -e report` measures and regenerates this page, its charts and the Workers figures in README.md "
+        "and deploy-workers.md; `python -m bench report --committed` regenerates them from benchmarks.json alone. "
+        "Timings are CPU time (`time.process_time`), medians; cold starts are fresh processes, CPU of the child. "
+        "Figures marked QUOTED come from the original system's write-up (bench/quoted.toml), not from a measurement.",
         "",
-        f"**Budgets: {counts['pass']} pass, {counts['FAIL']} fail, {counts['WAIVED']} over but waived (known misses, "
-        f"reason in the table), {counts['pending']} pending.**",
+        *header(data),
+        "",
+        f"**Budgets: {counts['pass']} pass, {counts['FAIL']} fail, {counts['WAIVED']} over but waived (known misses), "
+        f"{counts['pending']} pending.**",
         "",
         "## Budgets",
         "",
-        *_table(["status", "budget", "measure", "from", "value", "limit", "reason", "issue"], _budget_rows(verdicts)),
+        "One row per budget of [bench/budgets.toml](../bench/budgets.toml), in its order, where each budget's reason "
+        "and each waiver's are given. *ours* and *reference* are the two measurements of the same run a ratio budget "
+        "divides; an absolute budget has no reference.",
+        "",
+        *_tables.budget_section(verdicts, results),
         "",
         "## Timings: ours vs each reference (same run)",
         "",
-        *_timing_section(results),
+        *_tables.timing_section(results),
         "",
         "## Cold starts and other measurements",
         "",
-        *_other_section(results, quotes),
+        *_tables.other_section(results, quotes),
         "",
         "## Workers (inside Pyodide 314)",
         "",
-        *_workers_section(results),
+        *_workers.workers_section(results),
         "",
         "## Bundle size",
         "",
-        *_bundle_section(results, quotes),
+        *_tables.bundle_section(results, quotes),
         "",
         "## Charts",
         "",
-        *(f"![{name}]({name}.svg)" for name in charts),
-        "",
+        *(f"![{name}](benchmarks/{name}.svg)\n" for name in CHARTS),
         "## Quoted figures",
         "",
-        *_table(["id", "value", "quote", "source", "check"],
-                [[q["id"], f"{q['value']:g}" + (f"-{q['value_high']:g}" if "value_high" in q else "") + f" {q['unit']}",
-                  f"`{q['quote']}`", q["source"], q["verified"]] for q in quotes]),
-        "",
-        "## Machine",
-        "",
-        *_table(["key", "value"], [[k, str(v)] for k, v in machine.items() if k != "libraries"]),
-        "",
-        *_table(["library", "version"], [[k, str(v)] for k, v in machine.get("libraries", {}).items()]),
+        *_tables.quoted_section(quotes),
         "",
     ]
-    (REPORT_DIR / "report.md").write_text("\n".join(md), encoding="utf-8")
-    payload = {
-        "generated": generated,
-        "run": {k: v for k, v in run.items() if k != "machine"},
-        "machine": machine,
-        "measurements": {k: asdict(m) for k, m in sorted(results.items())},
-        "budgets": [{**asdict(v.budget), "status": v.status, "value": v.value, "detail": v.detail} for v in verdicts],
-        "quoted": quotes,
-        "charts": charts,
-    }
-    (REPORT_DIR / "results.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
-    return REPORT_DIR
+    return "\n".join(md)
+
+
+def budget_names_in(md: str) -> list[tuple[str, str]]:
+    """(name, limit) of each row of the report's budget table, in order."""
+    section = md.split("\n## Budgets\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")][1:]  # the first is the header
+    cells = [[c.strip().replace("\\|", "|") for c in row.strip("|").split(" | ")] for row in rows]
+    name, limit = _tables.BUDGET_HEADER.index("budget"), _tables.BUDGET_HEADER.index("limit")
+    return [(c[name], c[limit]) for c in cells]
+
+
+def budget_drift(md: str, budgets: list[Budget]) -> tuple[list[str], list[str]]:
+    """(declared but missing from the report, in the report but no longer declared as written)."""
+    listed = budget_names_in(md)
+    declared = [(b.name, f"{b.limit} {b.unit}") for b in budgets]
+    return ([f"{n} ({lim})" for n, lim in declared if (n, lim) not in listed],
+            [f"{n} ({lim})" for n, lim in listed if (n, lim) not in declared])
+
+
+def blocks(data: dict[str, Any]) -> dict[Path, str]:
+    """Each quoting file's figures block, rendered from the data."""
+    results = measurements(data)
+    verdicts = check(results, load_budgets())
+    return {path: _workers.figures_block(results, verdicts, measured_on(data), link) for path, link in QUOTING.items()}
+
+
+def write(data: dict[str, Any]) -> list[Path]:
+    """Write the data, the report, its charts and the quoting files' blocks; return the files written."""
+    text = dumps(data)
+    data = json.loads(text)  # render what is committed, exactly as a later --committed run will read it
+    # every text first: a quoting file without its markers stops the report before anything is written
+    texts = {DATA_JSON: text, REPORT_MD: render(data)}
+    for path, block in blocks(data).items():
+        texts[path] = _workers.replace_block(path.read_text(encoding="utf-8"), block)
+    # matplotlib is imported only here: the report env and tests/bench install it, the budgets gate needs none
+    from bench import _charts
+
+    CHARTS_DIR.mkdir(parents=True, exist_ok=True)
+    for stale in CHARTS_DIR.glob("*.svg"):
+        if stale.stem not in CHARTS:
+            stale.unlink()
+    charts = _charts.draw_all(measurements(data), load_quotes(), CHARTS_DIR)
+    for path, content in texts.items():
+        path.write_text(content, encoding="utf-8")
+    return [*texts, *charts]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bench._machine import machine_info
+from bench._machine import machine_info, source_revision
 from bench._results import RESULTS_DIR, RUN_JSON, Measurement, save_measurements
 
 # CI runs a quick profile (fewer cold-start samples, shorter timing rounds); every budget is still measured.
@@ -62,9 +62,12 @@ def progress(pytestconfig: pytest.Config) -> Progress:
 @pytest.fixture(scope="session", autouse=True)
 def _flush_records() -> Iterator[None]:
     started = time.time()
+    # read before measuring: later commits (the report itself) must not be credited with these figures
+    commit = source_revision()
     yield
     if _recorded:
         save_measurements(_recorded)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    run = {"run": RUN_ID, "quick": QUICK, "cold_runs": COLD_RUNS, "started": started, "seconds": time.time() - started}
+    run = {"run": RUN_ID, "quick": QUICK, "cold_runs": COLD_RUNS, "started": started, "seconds": time.time() - started,
+           "commit": commit}
     RUN_JSON.write_text(json.dumps({**run, "machine": machine_info()}, indent=2))
