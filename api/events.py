@@ -4,7 +4,11 @@ Events (``event`` field): ``login_succeeded``, ``login_failed`` (``reason``: ``u
 ``inactive_user``, ``bad_hash``), ``hash_upgraded``, ``token_rejected`` (``code``: the core error's code),
 ``throttled`` (``scope``: ``login`` or ``init``; ``limit``: the one that refused, ``client_account``, ``client``,
 ``account`` or ``global``: api/throttle.py), ``hashing_busy`` (a login answered 503: the hashing queue was full),
-``init_denied``, ``initialization_run`` (report summary), ``password_changed``, ``user_created``, ``user_deleted``.
+``init_denied``, ``initialization_run`` (report summary), ``password_changed``, ``email_changed``, ``user_created``,
+``user_registered``, ``user_deleted``, ``logout_all``, ``password_reset_requested`` (``outcome``: ``sent``,
+``no_active_account``, ``throttled``), ``password_reset_issued`` (by a super admin), ``password_reset_link``
+(development only: the link itself, the one event that carries a token), ``password_reset_delivered``,
+``password_reset_delivery_failed``, ``password_reset_completed``.
 Only identifiers go in: a client address, an email, a user id, a code. Never a password, a token, a hash or a
 secret: callers pass fields explicitly, nothing is copied from a request wholesale. ``/system/status`` shows the
 counters since process start.
