@@ -24,7 +24,6 @@ from bench._http import latencies_until, throughput, uvicorn_server
 from bench.conftest import COLD_RUNS, QUICK, Progress, Record
 
 
-
 def api_shape() -> tuple[int, int]:
     """The api's operations and pydantic models (api/schemas.py), counted from the app itself, never typed in."""
     import inspect

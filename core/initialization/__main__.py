@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import sys
 from collections.abc import Sequence
 
@@ -61,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(report.to_json(indent=indent))
         return 2
     if args.database_url:
-        settings = dataclasses.replace(settings, database_url=args.database_url)
+        settings = settings.replace(database_url=args.database_url)
     report = asyncio.run(initialize(settings))
     print(report.to_json(indent=indent) if as_json else summary(report))
     return 0 if report.ok else 1

@@ -14,11 +14,7 @@ Errors are messages (``"migration 0002_x.sql: sqlite: no such table: y"``), neve
 
 from __future__ import annotations
 
-from typing import Any, Literal  # typing is loaded by core.db._port's runtime Protocol anyway
-
-# Plain classes, not @dataclass: a dataclass generates and compiles its methods' source when the class is created,
-# ~2.5 ms per class inside Pyodide at import (workers.import_core budget, docs/pyodide-harness.md). The methods
-# below are what @dataclass generated (same __init__ signature, __repr__, __eq__, unhashable), written out.
+from typing import Any, Literal, NamedTuple  # typing is loaded by core.db._port's runtime Protocol anyway
 
 StepStatus = Literal["applied", "skipped", "failed"]
 APPLIED: StepStatus = "applied"
@@ -26,28 +22,13 @@ SKIPPED: StepStatus = "skipped"
 FAILED: StepStatus = "failed"
 
 
-class StepResult:
+class StepResult(NamedTuple):
     """One step: its name (``migration 0001_initial.sql``, ``super_admin``, ...), status, detail and duration."""
 
-    __slots__ = ("detail", "duration_ms", "name", "status")
-    __match_args__ = ("name", "status", "detail", "duration_ms")
-    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value, as the dataclass was
-
-    def __init__(self, name: str, status: StepStatus, detail: str = "", duration_ms: float = 0.0) -> None:
-        self.name = name
-        self.status = status
-        self.detail = detail
-        self.duration_ms = duration_ms
-
-    def __repr__(self) -> str:
-        return (f"{type(self).__qualname__}(name={self.name!r}, status={self.status!r}, detail={self.detail!r}, "
-                f"duration_ms={self.duration_ms!r})")
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return (self.name, self.status, self.detail, self.duration_ms) == (
-            other.name, other.status, other.detail, other.duration_ms)
+    name: str
+    status: StepStatus
+    detail: str = ""
+    duration_ms: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "status": self.status, "detail": self.detail,
@@ -55,39 +36,32 @@ class StepResult:
 
 
 class InitializationReport:
-    """The outcome of one :func:`initialize_database` run."""
+    """The outcome of one :func:`initialize_database` run, filled in step by step."""
 
-    __slots__ = ("created", "database_type", "duration_ms", "email_collisions", "errors", "schema_version",
-                 "started_at", "steps")
-    __match_args__ = ("database_type", "started_at", "steps", "created", "schema_version", "duration_ms", "errors")
-    _FIELDS = __match_args__
-    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value, as the dataclass was
+    __slots__ = (
+        "created",
+        "database_type",
+        "duration_ms",
+        "email_collisions",
+        "errors",
+        "schema_version",
+        "started_at",
+        "steps",
+    )
 
-    def __init__(self, database_type: str | None, started_at: str, steps: list[StepResult] | None = None,
-                 created: dict[str, list[str]] | None = None, schema_version: int = 0, duration_ms: float = 0.0,
-                 errors: list[str] | None = None) -> None:
+    def __init__(self, database_type: str | None, started_at: str) -> None:
         self.database_type = database_type
         self.started_at = started_at
-        # Fresh containers per report (what field(default_factory=...) did).
-        self.steps: list[StepResult] = [] if steps is None else steps
-        self.created: dict[str, list[str]] = (
-            {"migrations": [], "users": [], "site_settings": []} if created is None else created)
-        self.schema_version = schema_version
-        self.duration_ms = duration_ms
-        self.errors: list[str] = [] if errors is None else errors
+        self.steps: list[StepResult] = []
+        self.created: dict[str, list[str]] = {"migrations": [], "users": [], "site_settings": []}
+        self.schema_version = 0
+        self.duration_ms = 0.0
         self.email_collisions: list[list[int]] = []
-
-    def _values(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self._FIELDS)
+        self.errors: list[str] = []
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={value!r}" for name, value in zip(self._FIELDS, self._values(), strict=True))
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
         return f"{type(self).__qualname__}({fields})"
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self._values() == other._values()
 
     @property
     def ok(self) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import NamedTuple
 
 from core.db import Database, DatabaseError, Dialect
 from core.db._sql import split_statements
@@ -49,44 +50,11 @@ def folder_for(dialect: Dialect) -> str:
     return "postgresql" if dialect == "postgresql" else "sqlite"
 
 
-class Migration:
-    """One migration file: its name as recorded in ``d1_migrations`` (``0001_initial.sql``) and its SQL.
+class Migration(NamedTuple):
+    """One migration file: its name as recorded in ``d1_migrations`` (``0001_initial.sql``) and its SQL."""
 
-    A plain class, not ``@dataclass(frozen=True)``: a dataclass compiles its generated methods when the class is
-    created, ~2.5 ms inside Pyodide at import (workers.import_core budget). Same behaviour written out: positional
-    or keyword ``__init__``, ``__repr__``, value ``__eq__``/``__hash__``, and assignment raises
-    ``dataclasses.FrozenInstanceError``.
-    """
-
-    __slots__ = ("name", "sql")
-    __match_args__ = ("name", "sql")
     name: str
     sql: str
-
-    def __init__(self, name: str, sql: str) -> None:
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "sql", sql)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        from dataclasses import FrozenInstanceError  # error path only: keeps dataclasses off the import path
-
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        from dataclasses import FrozenInstanceError  # error path only, as above
-
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-    def __repr__(self) -> str:
-        return f"{type(self).__qualname__}(name={self.name!r}, sql={self.sql!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return (self.name, self.sql) == (other.name, other.sql)
-
-    def __hash__(self) -> int:
-        return hash((self.name, self.sql))
 
     @property
     def version(self) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import platform
 import sys
 from typing import Any
@@ -109,7 +108,7 @@ async def test_initialize_database_auth_matrix(session: Any, client: httpx.Async
 async def test_without_init_secret_only_a_super_admin_may_initialise(app: FastAPI, admin: dict[str, str]) -> None:
     """With INIT_SECRET unset, any X-Init-Secret is 403 saying none is configured, and the super admin gets 200."""
     context = app.state.leancore
-    context.configure(settings=dataclasses.replace(context.settings, init_secret=None),
+    context.configure(settings=context.settings.replace(init_secret=None),
                       database=await context.database())
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
         for secret in ("", INIT_SECRET, "None"):
@@ -161,7 +160,7 @@ async def test_health_is_503_uninitialized_until_the_database_is_initialised(env
 async def test_health_answers_while_logins_hash(app: FastAPI, client: httpx.AsyncClient) -> None:
     """With 8 logins at 200,000 rounds in flight, /system/health still answers at once (hashing is off-loop)."""
     context = app.state.leancore
-    context.configure(settings=dataclasses.replace(context.settings, password_rounds=200_000),
+    context.configure(settings=context.settings.replace(password_rounds=200_000),
                       database=await context.database())
     logins = [asyncio.create_task(client.post("/auth/login", data={"username": f"u{i}@example.com",
                                                                      "password": "x"})) for i in range(8)]
