@@ -76,10 +76,10 @@ def _tokens(args: argparse.Namespace) -> tuple[dict[str, Any], str, int]:
     opts = DecodeOptions(tuple(args.algorithms or ["HS256"]), args.audience, args.issuer, args.leeway, args.now)
     report, status = _cli_tokens.run(args.file, args.key_env, opts)
     v = report["verdicts"]
+    libraries = ", ".join(f"{k} {n}" for k, n in report["libraries"].items())
     text = "\n".join([render(_cli_tokens.table(report)), "",
                       f"{report['tokens']} tokens: {v['same']} same, {v['deviation']} documented deviations, "
-                      f"{v['DISAGREE']} disagreements ({', '.join(f'{k} {n}' for k, n in report['libraries'].items())})",
-                      *report["notes"]])
+                      f"{v['DISAGREE']} disagreements ({libraries})", *report["notes"]])
     return report, text, status
 
 

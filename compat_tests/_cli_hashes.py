@@ -134,7 +134,7 @@ def run(hashes: Iterable[Line], bench_dir: Path | None) -> dict[str, Any]:
     figures = _hash_costs.load(results_dir)
     for group in groups.values():
         group["cpu_ms"] = _hash_costs.login_cost(figures, group["scheme"], group["cost"])
-    report = {"command": "hashes", "hashes": total,
+    return {"command": "hashes", "hashes": total,
               "parsed": sum(g["count"] for g in groups.values()),
               "refused": sum(r["count"] for r in refused.values()),
               "rehash_on_login": sum(g["rehash"] for g in groups.values()),
@@ -142,7 +142,6 @@ def run(hashes: Iterable[Line], bench_dir: Path | None) -> dict[str, Any]:
               "groups": sorted(groups.values(), key=lambda g: (-g["count"], g["scheme"], g["cost"])),
               "refused_groups": sorted(refused.values(), key=lambda r: -r["count"]),
               "cpu": _hash_costs.summary(results_dir, figures)}
-    return report
 
 
 def _ms(cost: dict[str, Any] | None) -> str:

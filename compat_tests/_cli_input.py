@@ -25,7 +25,7 @@ def _open(source: str) -> BinaryIO:
     if source == "-":
         return sys.stdin.buffer
     try:
-        return open(source, "rb")  # noqa: SIM115 - closed by lines() once read
+        return open(source, "rb")
     except OSError as exc:
         raise InputError(f"cannot open {source}: {exc.strerror or exc}") from exc
 

@@ -7,6 +7,7 @@ never printed, nor are library messages (which may quote their input): only the 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import warnings
 from collections.abc import Callable, Iterable
@@ -64,10 +65,8 @@ def explain(scheme: str, password: str, hashed: str, core: str, reference: str, 
     secret = password.encode("utf-8", "surrogatepass")
     if scheme == "bcrypt":
         parsed = None
-        try:
+        with contextlib.suppress(PasswordError):
             parsed = parse_bcrypt(hashed)
-        except PasswordError:
-            pass
         if parsed is not None and parsed.ident == "x":  # pyca checks $2x$ as $2b$, passlib refuses it
             return f"{DOCS}#pw-2x"
         if core == "MalformedHashError" and theirs in ("False", "ValueError"):

@@ -56,11 +56,11 @@ def _frozen(modules: tuple[str, ...], now: int | None) -> Iterator[None]:
 
     class _FrozenDatetime(_dt.datetime):
         @classmethod
-        def now(cls, tz: _dt.tzinfo | None = None) -> Any:  # type: ignore[override]
+        def now(cls, tz: _dt.tzinfo | None = None) -> Any:
             return fixed if tz is not None else fixed.replace(tzinfo=None)
 
         @classmethod
-        def utcnow(cls) -> Any:  # type: ignore[override]
+        def utcnow(cls) -> Any:
             return fixed.replace(tzinfo=None)
 
     saved = {name: sys.modules[name].datetime for name in modules}

@@ -56,8 +56,9 @@ def expected_claims(claims: dict[str, Any]) -> dict[str, Any]:
     for name, value in claims.items():
         if isinstance(value, datetime):
             aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-            value = int(aware.timestamp())
-        out[name] = value
+            out[name] = int(aware.timestamp())
+        else:
+            out[name] = value
     return out
 
 

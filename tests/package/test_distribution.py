@@ -53,7 +53,8 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def test_sdist_carries_the_packages_the_worker_entry_tools_tests_and_docs(dist: tuple[Path, Path]) -> None:
-    """Every tracked file of core/, api/, tools/, tests/, compat_tests/, docs/ and the promised top-level files is in it."""
+    """Every tracked file of core/, api/, tools/, tests/, compat_tests/, docs/ and the promised top-level files is
+    in it."""
     with tarfile.open(dist[0]) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     missing = (_tracked(*SDIST_TREES) | set(SDIST_FILES)) - names
