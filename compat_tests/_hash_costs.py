@@ -95,19 +95,28 @@ def login_cost(figures: dict[str, Figure], scheme: str, cost: int) -> dict[str, 
     return out
 
 
+def _shown(path: Path) -> str:
+    """The folder relative to the working directory when it is inside it (``.bench``), else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def summary(results_dir: Path, figures: dict[str, Figure]) -> dict[str, Any]:
     """Where the figures come from and when they were measured, or how to measure them."""
+    shown = _shown(results_dir)
     if not figures:
-        return {"measured": False, "dir": str(results_dir),
-                "message": f"no benchmark results in {results_dir}: CPU per login is not shown. Measure it with "
+        return {"measured": False, "dir": shown,
+                "message": f"no benchmark results in {shown}/: CPU per login is not shown. Measure it with "
                            f"`{MEASURE}` (writes .bench/; the Workers figures need the Pyodide harness, which tox "
                            "installs), then run this command again."}
     missing = sorted(set(FIGURES) - set(figures))
     runs = sorted({when(f.run) or "unknown" for f in figures.values()})
-    return {"measured": True, "dir": str(results_dir), "runs": runs,
+    return {"measured": True, "dir": shown, "runs": runs,
             "figures": {mid: {"what": FIGURES[mid][0], "ms": round(f.ms, 3), "at": f.measured_at,
                               "measured": when(f.run)} for mid, f in sorted(figures.items())},
             "missing": missing,
-            "message": f"CPU per login scaled from the benchmark results in {results_dir}, measured "
+            "message": f"CPU per login scaled from the benchmark results in {shown}/, measured "
                        f"{', '.join(runs)} (local time of each run); "
                        + (f"not measured: {', '.join(missing)} (`{MEASURE}`)" if missing else "all figures present")}

@@ -31,7 +31,7 @@ def report() -> dict[str, Any]:
         except importlib.metadata.PackageNotFoundError:
             installed = None
         pin = pinned.get(name)
-        state = ("not installed" if installed is None else "pinned" if installed == pin
+        state = ("not installed" if installed is None else "same as the pin" if installed == pin
                  else "no pin" if pin is None else "DIFFERS from the pin")
         rows.append({"library": name, "pinned": pin, "installed": installed, "state": state})
     return {"command": "oracles", "pins_from": str(PYPROJECT), "oracles": rows,
