@@ -21,8 +21,10 @@ class Line(NamedTuple):
     text: str
 
 
-def _open(source: str) -> BinaryIO:
+def _open(source: str, what: str) -> BinaryIO:
     if source == "-":
+        if sys.stdin.isatty():  # not piped: say what is awaited rather than seem to hang
+            print(f"reading {what} from the terminal, one a line; end with Ctrl-D", file=sys.stderr)
         return sys.stdin.buffer
     try:
         return open(source, "rb")
@@ -35,7 +37,7 @@ def lines(source: str, *, max_bytes: int, what: str) -> Iterator[Line]:
 
     Raises InputError for a line over ``max_bytes``, a NUL byte or bytes that are not UTF-8, naming the line.
     """
-    stream = _open(source)
+    stream = _open(source, what)
     try:
         number = 0
         while True:

@@ -65,7 +65,10 @@ def run(source: str, key_env: str, opts: DecodeOptions) -> tuple[dict[str, Any],
                      f"core and PyJWT warn ({DOCS}#jwt-short-key)")
     rows = []
     for line in lines(source, max_bytes=MAX_LINE_BYTES, what="tokens"):
-        rows.append({"line": line.number, **check_token(line.text.strip(), key, opts)})
+        text = line.text.strip()
+        if text[:7].lower() == "bearer ":  # lines copied from an Authorization header
+            text = text[7:].strip()
+        rows.append({"line": line.number, **check_token(text, key, opts)})
     if not rows:
         raise InputError("no tokens in the input (one a line expected)")
     counts = {v: sum(r["verdict"] == v for r in rows) for v in ("same", "deviation", "DISAGREE")}

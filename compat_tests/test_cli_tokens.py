@@ -119,3 +119,52 @@ def test_a_short_key_is_noted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert status == 0
     assert report["rows"][0]["verdict"] == "same"
     assert any("#jwt-short-key" in note for note in report["notes"])
+
+
+def _raw_token(header: bytes, payload: bytes, key: str) -> str:
+    import base64
+    import hashlib
+    import hmac
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    signing_input = f"{b64(header)}.{b64(payload)}"
+    return f"{signing_input}.{b64(hmac.new(key.encode(), signing_input.encode(), hashlib.sha256).digest())}"
+
+
+@pytest.mark.parametrize(("name", "token", "key", "expected"), [
+    ("nan", _raw_token(b'{"alg":"HS256","typ":"JWT"}', b'{"sub":"u","n":NaN}', fx.KEY), fx.KEY,
+     {"python-jose": "jwt-json", "PyJWT": "jwt-json"}),
+    ("duplicate-claim", _raw_token(b'{"alg":"HS256","typ":"JWT"}', b'{"sub":"u","sub":"v"}', fx.KEY), fx.KEY,
+     {"python-jose": "jwt-json", "PyJWT": "jwt-json"}),
+    ("big-header", _raw_token(b'{"alg":"HS256","typ":"JWT","x":"' + b"h" * 600 + b'"}', b'{"sub":"u"}', fx.KEY),
+     fx.KEY, {"python-jose": "jwt-header-size", "PyJWT": "jwt-header-size"}),
+    ("empty-key", _raw_token(b'{"alg":"HS256","typ":"JWT"}', b'{"sub":"u"}', ""), "",
+     {"python-jose": "jwt-empty-key"}),  # PyJWT 2.15 refuses an empty key in decode too (InvalidKeyError)
+    ("json-string-key", _raw_token(b'{"alg":"HS256","typ":"JWT"}', b'{"sub":"u"}', '"' + "q" * 40 + '"'),
+     '"' + "q" * 40 + '"', {"python-jose": "jwt-str-key"}),
+])
+def test_the_other_deviation_rules(name: str, token: str, key: str, expected: dict[str, str]) -> None:
+    """NaN and repeated claims, an oversized header, an empty key and a key that parses as JSON are each named."""
+    from compat_tests._cli_tokens import check_token
+    from compat_tests._tokens import DecodeOptions
+
+    row = check_token(token, key, DecodeOptions(now=fx.NOW))
+    assert {d["reference"]: d["deviation"] for d in row["differences"]} == expected, row
+    assert row["verdict"] == "deviation"
+
+
+def test_old_pyjwt_accepting_a_non_string_subject_is_the_release_row() -> None:
+    """PyJWT before 2.10 accepts `sub: 5` (pinned on those releases by release/test_pyjwt.py); here its answer is
+    given as such, and the rule names the release row."""
+    from core import jwt as core_jwt
+
+    from compat_tests._token_deviations import Token, explain
+    from compat_tests._tokens import DecodeOptions, Outcome, decode_core
+
+    token = core_jwt.encode({"sub": 5}, fx.KEY)
+    opts = DecodeOptions(now=fx.NOW)
+    outcomes = {"core": decode_core(token, fx.KEY, opts), "PyJWT": Outcome(True, {"sub": 5})}
+    assert outcomes["core"].error == "InvalidSubjectError"
+    assert explain(Token(token), fx.KEY, opts, outcomes, "PyJWT") == "release-pyjwt-claim-types"

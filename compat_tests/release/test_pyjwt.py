@@ -69,3 +69,18 @@ def test_release_specific_behaviour(change: str) -> None:
     expected = after if _version(pyjwt.__version__) >= _version(since) else before
     assert decode_pyjwt(token, KEY, opts).error == expected
     assert decode_core(token, KEY, opts).error == ours
+
+
+def test_empty_key_by_release() -> None:
+    """An empty HMAC key: PyJWT before 2.13.0 verifies with it, since then InvalidKeyError; core always refuses."""
+    import base64
+    import hashlib
+    import hmac
+
+    signing_input = b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9." + base64.urlsafe_b64encode(b'{"sub":"u"}').rstrip(b"=")
+    signature = base64.urlsafe_b64encode(hmac.new(b"", signing_input, hashlib.sha256).digest()).rstrip(b"=")
+    token = (signing_input + b"." + signature).decode()
+    opts = SCENARIOS[0].options._replace(audience=None, issuer=None)
+    expected = "InvalidKeyError" if _version(pyjwt.__version__) >= (2, 13, 0) else None
+    assert decode_pyjwt(token, "", opts).error == expected
+    assert decode_core(token, "", opts).error == "InvalidKeyError"
