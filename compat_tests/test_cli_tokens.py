@@ -158,10 +158,9 @@ def test_the_other_deviation_rules(name: str, token: str, key: str, expected: di
 def test_old_pyjwt_accepting_a_non_string_subject_is_the_release_row() -> None:
     """PyJWT before 2.10 accepts `sub: 5` (pinned on those releases by release/test_pyjwt.py); here its answer is
     given as such, and the rule names the release row."""
-    from core import jwt as core_jwt
-
     from compat_tests._token_deviations import Token, explain
     from compat_tests._tokens import DecodeOptions, Outcome, decode_core
+    from core import jwt as core_jwt
 
     token = core_jwt.encode({"sub": 5}, fx.KEY)
     opts = DecodeOptions(now=fx.NOW)
