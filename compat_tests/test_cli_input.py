@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from compat_tests import _cli_fixtures as fx
 from compat_tests._cli import main
@@ -91,3 +93,24 @@ def test_help_runs() -> None:
                             cwd=ROOT, timeout=120, check=False)
     assert result.returncode == 0
     assert all(name in result.stdout for name in ("tokens", "hashes", "oracles"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.binary(max_size=400) | st.lists(st.text(max_size=60), max_size=6).map(
+    lambda rows: "\n".join(rows).encode("utf-8", "surrogatepass")))
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_any_bytes_end_in_a_report_or_a_message(command: str, content: bytes, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Whatever the file holds, each command ends with status 0, 1 or 2 and either a report or one error line."""
+    monkeypatch.setenv("LEANCORE_CLI_KEY", fx.KEY)
+    path = tmp_path / "fuzz"
+    path.write_bytes(content)
+    status = main([*COMMANDS[command], str(path)])
+    captured = capsys.readouterr()
+    assert status in (0, 1, 2)
+    if status == 2:
+        assert captured.err.startswith("error: ") and captured.err.count("\n") == 1
+        assert captured.out == ""
+    else:
+        assert captured.out
