@@ -68,4 +68,6 @@ def bench_results(folder: Path, run: str = "20261130T141502-4242") -> Path:
     timings = [{"extra_info": {"id": mid, "run": run}, "stats": {"median": median}}
                for mid, median in (("passwords.hash.600k.core", 0.15), ("passwords.bcrypt8.verify.native", 0.016))]
     (folder / "benchmarks.json").write_text(json.dumps({"benchmarks": timings}))
+    session = {"run": run, "quick": False, "machine": {"implementation": "CPython", "python": "3.11.7"}}
+    (folder / "run.json").write_text(json.dumps(session))
     return folder

@@ -95,6 +95,20 @@ def login_cost(figures: dict[str, Figure], scheme: str, cost: int) -> dict[str, 
     return out
 
 
+def _session(results_dir: Path, runs: set[str | None]) -> dict[str, Any] | None:
+    """Interpreter and profile of the last bench session (run.json), when the figures come from that session."""
+    path = results_dir / "run.json"
+    try:
+        info = json.loads(path.read_text()) if path.is_file() else {}
+    except ValueError:
+        return None
+    if info.get("run") not in runs:
+        return None
+    machine = info.get("machine", {})
+    return {"python": f"{machine.get('implementation', 'Python')} {machine.get('python', '?')}",
+            "cpu": machine.get("cpu"), "profile": "quick" if info.get("quick") else "full"}
+
+
 def _shown(path: Path) -> str:
     """The folder relative to the working directory when it is inside it (``.bench``), else as given."""
     try:
@@ -113,10 +127,12 @@ def summary(results_dir: Path, figures: dict[str, Figure]) -> dict[str, Any]:
                            "installs), then run this command again."}
     missing = sorted(set(FIGURES) - set(figures))
     runs = sorted({when(f.run) or "unknown" for f in figures.values()})
-    return {"measured": True, "dir": shown, "runs": runs,
+    session = _session(results_dir, {f.run for f in figures.values()})
+    return {"measured": True, "dir": shown, "runs": runs, "session": session,
             "figures": {mid: {"what": FIGURES[mid][0], "ms": round(f.ms, 3), "at": f.measured_at,
                               "measured": when(f.run)} for mid, f in sorted(figures.items())},
             "missing": missing,
             "message": f"CPU per login scaled from the benchmark results in {shown}/, measured "
-                       f"{', '.join(runs)} (local time of each run); "
+                       f"{', '.join(runs)} (local time of each run)"
+                       + (f" on {session['python']}, {session['profile']} profile" if session else "") + "; "
                        + (f"not measured: {', '.join(missing)} (`{MEASURE}`)" if missing else "all figures present")}

@@ -90,8 +90,10 @@ def test_cpu_per_login_scaled_from_the_benchmark_results(hash_file: Path, tmp_pa
     assert cpu[("bcrypt", 5)]["workers"]["ms"] == pytest.approx(12_000.0 / 32)
     assert cpu[("bcrypt", 4)]["workers"]["measured"] == "2026-11-30 14:15:02"
     assert report["cpu"]["measured"] is True
+    assert report["cpu"]["missing"] == []
     main(["hashes", str(hash_file), "--bench-dir", str(bench)])
-    assert "measured 2026-11-30 14:15:02" in capsys.readouterr().out
+    assert "measured 2026-11-30 14:15:02 (local time of each run) on CPython 3.11.7, full profile" in (
+        capsys.readouterr().out)
 
 
 def test_without_results_it_says_so_and_how_to_measure(hash_file: Path, tmp_path: Path,

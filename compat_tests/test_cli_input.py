@@ -110,7 +110,8 @@ def test_any_bytes_end_in_a_report_or_a_message(command: str, content: bytes, tm
     captured = capsys.readouterr()
     assert status in (0, 1, 2)
     if status == 2:
-        assert captured.err.startswith("error: ") and captured.err.count("\n") == 1
+        assert captured.err.startswith("error: ")
+        assert captured.err.count("\n") == 1
         assert captured.out == ""
     else:
         assert captured.out
