@@ -18,6 +18,8 @@ with warnings.catch_warnings():
 
 from core.passwords import PasswordHasher
 
+DJANGO_VECTORS = json.loads((Path(__file__).resolve().parent / "data/django_pbkdf2_sha256_vectors.json")
+                            .read_text(encoding="utf-8"))
 KEY = "cli-fixture-key-" + "x" * 48  # 64 bytes: no key-length warning for any HMAC algorithm
 NOW = 1_900_000_000
 
@@ -52,6 +54,8 @@ def hashes() -> dict[str, list[str]]:
             "bcrypt-2b-04": [bcrypt.hashpw(b"pw", bcrypt.gensalt(4)).decode() for _ in range(2)],
             "passlib-bcrypt-2a-05": [passlib_bcrypt.using(rounds=5, ident="2a").hash("pw")],
             "django-1000": [PasswordHasher(rounds=1000, scheme="django-pbkdf2-sha256").hash("pw")],
+            # made by Django itself: the two hashes of its tests/auth_tests/test_hashers.py ("lètmein")
+            "django-tests": [v["hash"] for v in DJANGO_VECTORS["django_tests"]],
             "refused": ["$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
                         "5f4dcc3b5aa765d61d8327deb882cf99", "plaintext-password", "$2b$12$truncated", "!",
                         "$2$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"],

@@ -14,11 +14,14 @@ ORACLES = ("python-jose", "PyJWT", "passlib", "bcrypt", "email-validator")
 
 
 def pins(pyproject: Path = PYPROJECT) -> dict[str, str]:
-    """``name -> version`` of the ``compat`` extra's ``name==version`` entries."""
-    import tomllib
+    """``name -> version`` of the ``compat`` extra's ``name==version`` entries.
 
-    extra = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["optional-dependencies"]["compat"]
-    found = (re.fullmatch(r"([A-Za-z0-9_.-]+)==([^;\s]+)", spec.strip()) for spec in extra)
+    Read with a pattern rather than tomllib, which Python 3.10 (the lowest supported) does not have; the extra is
+    one line of quoted pins (tests/ci/test_compat_pins.py reads it with tomllib and compares).
+    """
+    line = re.search(r"^compat = \[(.*)\]$", pyproject.read_text(encoding="utf-8"), re.MULTILINE)
+    specs = re.findall(r'"([^"]+)"', line.group(1)) if line else []
+    found = (re.fullmatch(r"([A-Za-z0-9_.-]+)==([^;\s]+)", spec.strip()) for spec in specs)
     return {m.group(1): m.group(2) for m in found if m}
 
 

@@ -1,4 +1,4 @@
-"""`python -m compat_tests hashes`: an inventory of stored hashes from passlib, pyca/bcrypt and Django's format
+"""`python -m compat_tests hashes`: an inventory of stored hashes from passlib, pyca/bcrypt and Django
 (groups, refusals with the reason, rehash counts, CPU per login from benchmark results), never a hash in full, and
 `--check-passwords` verifying pairs with core and with passlib / bcrypt."""
 
@@ -43,8 +43,9 @@ def test_groups_by_scheme_and_cost_with_rehash_counts(hash_file: Path, tmp_path:
     groups = {(g["scheme"], g["variant"], g["cost"]): (g["count"], g["rehash"]) for g in report["groups"]}
     assert groups == {("pbkdf2-sha256", "", 29_000): (3, 3), ("pbkdf2-sha256", "", 600_000): (1, 0),
                       ("bcrypt", "$2b$", 4): (2, 2), ("bcrypt", "$2a$", 5): (1, 1),
-                      ("django-pbkdf2-sha256", "", 1000): (1, 1)}
-    assert (report["hashes"], report["parsed"], report["refused"], report["rehash_on_login"]) == (14, 8, 6, 7)
+                      ("django-pbkdf2-sha256", "", 1000): (1, 1), ("django-pbkdf2-sha256", "", 600_000): (1, 1),
+                      ("django-pbkdf2-sha256", "", 1_500_000): (1, 1)}
+    assert (report["hashes"], report["parsed"], report["refused"], report["rehash_on_login"]) == (16, 10, 6, 9)
 
 
 def test_refused_hashes_say_why(hash_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -124,14 +125,16 @@ def test_check_passwords_agreement_and_documented_differences(tmp_path: Path, ha
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     """Right and wrong passwords agree for every scheme (a truncated bcrypt hash: refused by all); a $2x$ hash is
     the documented deviation; hashes of schemes core does not read are not compared; exit 0."""
-    pairs = [("pw", h) for group in hashes.values() for h in group if "600000" not in h]
+    pairs = [("pw", h) for name, group in hashes.items() for h in group
+             if name not in ("core-pbkdf2-600000", "django-tests")]
+    pairs.append(("lètmein", hashes["django-tests"][0]))  # Django's own 600,000-iteration hash
     pairs += [("wrong", hashes["bcrypt-2b-04"][0]), ("tab\tinside", bcrypt.hashpw(b"tab\tinside",
                                                                                    bcrypt.gensalt(4)).decode())]
     pairs.append(("pw", "$2x$" + bcrypt.hashpw(b"pw", bcrypt.gensalt(4)).decode()[4:]))
     status, report = _json(["hashes", "--check-passwords", str(_pairs(tmp_path, pairs))], capsys)
     counts = report["check_passwords"]["counts"]
     assert status == 0
-    assert counts == {"pairs": len(pairs), "agree": 10, "documented": 1, "disagree": 0, "not_compared": 5}
+    assert counts == {"pairs": len(pairs), "agree": 11, "documented": 1, "disagree": 0, "not_compared": 5}
     (documented,) = [r for r in report["check_passwords"]["rows"] if r["verdict"] == "documented"]
     assert documented["deviations"] == {"passlib": "docs/compatibility.md#pw-2x"}
     assert report["hashes"] == len(pairs)  # the inventory ran over the pairs' hashes

@@ -47,3 +47,13 @@ def test_a_bad_now_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
         main(["tokens", "--key-env", "X", "--now", "yesterday"])
     assert exited.value.code == 2
     assert "not a time" in capsys.readouterr().err
+
+
+def test_the_pins_are_read_as_tomllib_reads_them() -> None:
+    """The pattern that reads the compat extra (no tomllib on Python 3.10) finds what tomllib finds."""
+    import tomllib
+
+    from compat_tests import _oracles
+
+    extra = tomllib.loads(_oracles.PYPROJECT.read_text())["project"]["optional-dependencies"]["compat"]
+    assert _oracles.pins() == dict(spec.split("==") for spec in extra)
