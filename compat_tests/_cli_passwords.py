@@ -53,9 +53,11 @@ def references(scheme: str, password: str, hashed: str) -> dict[str, str]:
     if scheme == "bcrypt":
         import bcrypt
 
-        return {"pyca/bcrypt": _answer(lambda: bcrypt.checkpw(password.encode("utf-8", "surrogatepass"),
-                                                              hashed.encode("ascii"))),
-                "passlib": _answer(lambda: passlib_hash.bcrypt.verify(password, hashed))}
+        answers = {"pyca/bcrypt": _answer(lambda: bcrypt.checkpw(password.encode("utf-8", "surrogatepass"),
+                                                                 hashed.encode("ascii")))}
+        if int(bcrypt.__version__.split(".")[0]) < 5:  # passlib 1.7.4 cannot load bcrypt 5 (docs/compatibility.md)
+            answers["passlib"] = _answer(lambda: passlib_hash.bcrypt.verify(password, hashed))
+        return answers
     handler = passlib_hash.pbkdf2_sha256 if scheme == "pbkdf2-sha256" else passlib_hash.django_pbkdf2_sha256
     return {"passlib": _answer(lambda: handler.verify(password, hashed))}
 

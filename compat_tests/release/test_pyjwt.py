@@ -84,3 +84,20 @@ def test_empty_key_by_release() -> None:
     expected = "InvalidKeyError" if _version(pyjwt.__version__) >= (2, 13, 0) else None
     assert decode_pyjwt(token, "", opts).error == expected
     assert decode_core(token, "", opts).error == "InvalidKeyError"
+
+
+@pytest.mark.parametrize("padding", ["=", "=="])
+def test_padded_signature_segment_by_release(padding: str) -> None:
+    """`=` after the signature segment (43 characters: one `=` is its base64 padding): PyJWT up to 2.13 accepts
+    any padding, 2.14.0 and 2.15.0 refuse it, 2.15.1 accepts the exact padding again; core always refuses."""
+    token = core_jwt.encode({"sub": "u"}, KEY) + padding
+    opts = SCENARIOS[0].options._replace(audience=None, issuer=None)
+    version = _version(pyjwt.__version__)
+    if version < (2, 14, 0):
+        expected = None
+    elif version < (2, 15, 1):
+        expected = "DecodeError"
+    else:
+        expected = None if padding == "=" else "DecodeError"
+    assert decode_pyjwt(token, KEY, opts).error == expected
+    assert decode_core(token, KEY, opts).error == "MalformedTokenError"
