@@ -30,8 +30,8 @@ def configured(context: AppContext) -> bool:
 async def _post_json(url: str, payload: dict[str, Any]) -> int:
     body = json.dumps(payload, ensure_ascii=False)
     if ON_PYODIDE:
-        import js  # type: ignore[import-not-found]  # the Workers runtime's globals
-        from pyodide.ffi import to_js  # type: ignore[import-not-found]
+        import js  # the Workers runtime's globals
+        from pyodide.ffi import to_js
 
         options = to_js({"method": "POST", "headers": {"content-type": "application/json"}, "body": body},
                         dict_converter=js.Object.fromEntries)

@@ -35,7 +35,7 @@ class D1ValueError(DatabaseValueError):
 
 def _pyodide_ffi() -> Any:
     try:
-        import pyodide.ffi  # type: ignore[import-not-found]
+        import pyodide.ffi
     except ImportError:
         return None
     return pyodide.ffi

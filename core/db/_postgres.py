@@ -114,9 +114,9 @@ class PostgresDatabase:
         """
         try:
             # optional extra, imported only when a PostgreSQL URL is used (the type env does not install it)
-            import psycopg  # type: ignore[import-not-found]
-            import psycopg_pool  # type: ignore[import-not-found]
-            from psycopg.rows import dict_row  # type: ignore[import-not-found]
+            import psycopg
+            import psycopg_pool
+            from psycopg.rows import dict_row
         except ImportError as exc:
             raise DatabaseUnavailableError(
                 'PostgreSQL support needs psycopg 3 and psycopg_pool: pip install "psycopg[binary]" psycopg-pool '
