@@ -67,7 +67,7 @@ async def insert_user(db: Any, email: str, hashed: str, *, is_active: bool = Tru
 
 
 def now_text() -> str:
-    """The current UTC time as the ISO-8601 text every dialect stores (see core.db._port)."""
-    import datetime as dt
+    """The current UTC time as the text every dialect stores (``core.db.now_text``)."""
+    from core.db import now_text as core_now_text
 
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return core_now_text()

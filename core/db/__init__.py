@@ -40,6 +40,7 @@ from core.db._errors import (
 from core.db._port import Database, Dialect, Params, Row, Statement
 from core.db._postgres import PostgresDatabase, redact_url
 from core.db._sqlite import SQLiteDatabase
+from core.db._time import now_text, utc_text
 
 __all__ = [
     "SUPPORTED",
@@ -59,6 +60,8 @@ __all__ = [
     "UnsupportedDatabaseError",
     "connect",
     "detect_database_type",
+    "now_text",
     "redact_url",
     "sqlite_path",
+    "utc_text",
 ]

@@ -34,6 +34,7 @@ from core.db._errors import (
 )
 from core.db._port import Dialect, Params, Row, Statement
 from core.db._sql import to_pyformat
+from core.db._time import utc_text
 
 T = TypeVar("T")
 
@@ -76,9 +77,7 @@ def _text(value: Any) -> Any:
     import datetime as dt
 
     if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.timezone.utc)
-        return value.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        return utc_text(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

@@ -14,7 +14,8 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from core.initialization._initialize import _now_iso, initialize
+from core.db import now_text
+from core.initialization._initialize import initialize
 from core.initialization._report import FAILED, InitializationReport, StepResult
 from core.settings import Settings, SettingsError
 
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("leancore initialisation: the settings are invalid:")
             print("\n".join(f"  - {problem}" for problem in exc.problems))
             return 2
-        report = InitializationReport(None, _now_iso())
+        report = InitializationReport(None, now_text())
         report.add(StepResult("settings", FAILED, str(exc)))
         print(report.to_json(indent=indent))
         return 2

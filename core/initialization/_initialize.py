@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
-from core.db import Database, DatabaseError, connect, detect_database_type
+from core.db import Database, DatabaseError, connect, detect_database_type, now_text
 from core.initialization._email_keys import email_collisions, rekey_accounts
 from core.initialization._report import APPLIED, FAILED, SKIPPED, InitializationReport, StepResult
 from core.migrations import (
@@ -44,12 +44,6 @@ DEFAULT_SITE_SETTINGS: Mapping[str, Any] = MappingProxyType({
     "registration_open": True,
     "maintenance_mode": False,
 })
-
-
-def _now_iso() -> str:
-    import datetime as dt  # once per initialisation run, not at import (import budget: ~5 ms inside Pyodide)
-
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _message(exc: BaseException) -> str:
@@ -203,7 +197,7 @@ async def initialize_database(
     :data:`DEFAULT_SITE_SETTINGS`, ``hasher`` to ``core.passwords.PasswordHasher(rounds=settings.password_rounds)``.
     """
     start = time.perf_counter()
-    report = InitializationReport(db.dialect, _now_iso())
+    report = InitializationReport(db.dialect, now_text())
     try:
         wanted = load_migrations(db.dialect) if migrations is None else tuple(migrations)
     except DatabaseError as exc:
@@ -239,7 +233,7 @@ async def initialize(settings: Settings, **options: Any) -> InitializationReport
             dialect: str | None = detect_database_type(settings.database_url)
         except DatabaseError:
             dialect = None
-        report = InitializationReport(dialect, _now_iso())
+        report = InitializationReport(dialect, now_text())
         report.add(StepResult("connect", FAILED, _message(exc), (time.perf_counter() - start) * 1000))
         report.duration_ms = report.steps[0].duration_ms
         return report
