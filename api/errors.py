@@ -30,11 +30,14 @@ log = logging.getLogger("leancore.api")
 
 
 class ApiError(HTTPException):
-    """An HTTP error with a stable machine-readable ``code``."""
+    """An HTTP error with a stable machine-readable ``code``. A 422 also carries ``errors`` as request validation's
+    do (``type``, ``loc``, ``msg``): ``loc`` says which part of the request is at fault (default: the body)."""
 
-    def __init__(self, status_code: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status_code: int, code: str, message: str, headers: dict[str, str] | None = None, *,
+                 loc: list[str] | None = None) -> None:
         super().__init__(status_code=status_code, detail=message, headers=headers)
         self.code = code
+        self.errors = [{"type": code, "loc": loc or ["body"], "msg": message}] if status_code == 422 else None
 
 
 def unauthorized(code: str, message: str) -> ApiError:
@@ -45,8 +48,13 @@ def forbidden(message: str = "not allowed") -> ApiError:
     return ApiError(403, "forbidden", message)
 
 
-def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
-    return {"code": code, "message": message, **extra}
+def error_body(code: str, message: str, errors: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
+    """The one error body: ``{"code", "message"}``, ``errors`` for a 422, and any ``extra`` members."""
+    body: dict[str, Any] = {"code": code, "message": message}
+    if errors is not None:
+        body["errors"] = errors
+    body.update(extra)
+    return body
 
 
 def _status_code_name(status: int) -> str:
@@ -79,7 +87,8 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     headers = exc.headers
     if exc.status_code == 405:
         headers = {**(headers or {}), "Allow": allowed_methods(request)}
-    return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=headers)
+    return JSONResponse(error_body(code, message, getattr(exc, "errors", None)), status_code=exc.status_code,
+                        headers=headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

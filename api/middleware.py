@@ -21,6 +21,8 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import error_body
+
 # Every body this api accepts is a small JSON document or login form; 64 KiB leaves ample room.
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
 
@@ -35,8 +37,7 @@ class BodyTooLarge(HTTPException):
 
 
 def _response(max_bytes: int) -> tuple[dict[str, Any], bytes]:
-    body = json.dumps({"code": "payload_too_large",
-                       "message": f"request bodies are limited to {max_bytes} bytes"}).encode()
+    body = json.dumps(error_body("payload_too_large", f"request bodies are limited to {max_bytes} bytes")).encode()
     start = {"type": "http.response.start", "status": 413,
              "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                          (b"connection", b"close")]}
@@ -157,7 +158,7 @@ def json_body_error(body: bytes) -> dict[str, Any] | None:
     else:
         return None
     where = ".".join(str(part) for part in error["loc"])
-    return {"code": "validation_error", "message": f"{where}: {error['msg']}", "errors": [error]}
+    return error_body("validation_error", f"{where}: {error['msg']}", [error])
 
 
 def _is_json(content_type: bytes) -> bool:

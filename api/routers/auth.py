@@ -152,7 +152,7 @@ async def change_password(body: PasswordChange, request: Request, user: CurrentU
     if not valid:
         context.events.emit("login_failed", reason="wrong_current_password", client=client_id(request),
                             user_id=int(user["id"]))
-        raise ApiError(422, "wrong_password", "the current password is not correct")
+        raise ApiError(422, "wrong_password", "the current password is not correct", loc=["body", "current_password"])
     hashed = await context.hash_password(body.new_password)
     await db.execute("UPDATE users SET hashed_password = ?, updated_at = ? WHERE id = ?",
                      (hashed, now_text(), user["id"]))

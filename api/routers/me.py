@@ -34,12 +34,13 @@ async def update_me(body: ProfileUpdate, request: Request, user: CurrentUser, co
     if body.email is None and body.password is None:
         return public_user(user)
     if body.current_password is None:
-        raise ApiError(422, "current_password_required", "send current_password to change the email or password")
+        raise ApiError(422, "current_password_required", "send current_password to change the email or password",
+                       loc=["body", "current_password"])
     valid, _ = await context.verify_and_update(body.current_password, user["hashed_password"])
     if not valid:
         context.events.emit("login_failed", reason="wrong_current_password", client=client_id(request),
                             user_id=int(user["id"]))
-        raise ApiError(422, "wrong_password", "the current password is not correct")
+        raise ApiError(422, "wrong_password", "the current password is not correct", loc=["body", "current_password"])
     changes: dict[str, Any] = {}
     if body.email is not None:
         changes["email"], changes["email_key"] = body.email, key_of(body.email)

@@ -40,7 +40,7 @@ async def update_settings(body: SiteSettingsPatch, _: SuperAdmin, context: Conte
     5 seconds."""
     for key in BOOLEAN_SETTINGS.intersection(body):
         if not isinstance(body[key], bool) and body[key] is not None:
-            raise ApiError(422, "validation_error", f"body.{key}: must be true or false")
+            raise ApiError(422, "validation_error", f"body.{key}: must be true or false", loc=["body", key])
     now = now_text()
     statements: list[tuple[str, tuple[Any, ...]]] = []
     for key, value in body.items():

@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api.context import ON_PYODIDE
 from api.deps import DB, Context, SuperAdmin, bearer_scheme, client_id
-from api.errors import ApiError, forbidden, unauthorized
+from api.errors import ApiError, error_body, forbidden, unauthorized
 from api.routers._table import RouteTable
 from api.schemas import ERROR_RESPONSE, Health, InitializationReport, Status
 from api.throttle import INIT_GLOBAL_LIMIT, INIT_LIMIT, client_key
@@ -177,6 +177,6 @@ async def initialize_database(
     context.events.emit("initialization_run", via=via, client=client, ok=report.ok, changed=report.changed,
                         schema_version=report.schema_version, errors=len(report.errors))
     if not report.ok:
-        return JSONResponse({"code": "initialization_failed", "message": "; ".join(report.errors)[:500],
-                             "report": report.to_dict()}, status_code=503)
+        return JSONResponse(error_body("initialization_failed", "; ".join(report.errors)[:500],
+                                       report=report.to_dict()), status_code=503)
     return report.to_dict()

@@ -128,3 +128,22 @@ async def test_a_transaction_conflict_is_409_database_conflict_not_unavailable(s
         assert response.headers["retry-after"] == "1"
     finally:
         await db.close()
+
+
+async def test_every_422_carries_the_errors_list(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+    """A route's own 422s (a wrong current password, a bad login form, a non-boolean site flag) carry ``errors`` with
+    type, loc and msg, like request validation's."""
+    answers = [
+        await client.post("/auth/password", headers=admin,
+                          json={"current_password": "not-the-password", "new_password": "a-new-password"}),
+        await client.post("/auth/login", data={"username": "a@example.com"}),
+        await client.patch("/settings", headers=admin, json={"maintenance_mode": "yes"}),
+        await client.patch("/settings", headers=admin, json={"x y": 1}),
+    ]
+    for response in answers:
+        assert response.status_code == 422, response.text
+        errors = response.json()["errors"]
+        assert errors, response.text
+        assert set(errors[0]) == {"type", "loc", "msg"}, response.text
+    assert answers[0].json()["errors"][0]["loc"] == ["body", "current_password"]
+    assert answers[2].json()["errors"][0]["loc"] == ["body", "maintenance_mode"]
