@@ -77,6 +77,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     context: AppContext = app.state.leancore
     if not ON_PYODIDE:
         settings = context.settings  # a SettingsError here stops the server with every problem listed
+        context.check_settings()
         _ = context.secret_key  # development without SECRET_KEY: the warning comes now, not at the first login
         if settings.init_on_startup:
             await initialize_on_startup(context)

@@ -59,6 +59,7 @@ class AppContext:
         if settings is self._settings and database is self._database:
             return
         self._settings = settings
+        self.check_settings()
         if database is not self._database:
             self._database = database
             self._owns_database = False  # handed to us (a D1 binding's adapter): the caller owns it
@@ -72,6 +73,24 @@ class AppContext:
 
             self._settings = Settings.from_env()
         return self._settings
+
+    def check_settings(self) -> None:
+        """Refuse, at startup, token settings that would make every token check fail: core raises ``JWTError`` for
+        a caller's mistake (a non-string audience, a bad lifetime), which would otherwise surface as a 401 on every
+        request. Settings.from_env already guarantees these; a hand-built Settings may not."""
+        from core.settings import SettingsError
+
+        settings, problems = self.settings, []
+        for name in ("token_audience", "token_issuer"):
+            value = getattr(settings, name)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                problems.append(f"{name}: must be a non-empty string or None, got {value!r}")
+        for name in ("access_token_minutes", "password_reset_minutes"):
+            value = getattr(settings, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < 10**9:
+                problems.append(f"{name}: must be a positive integer below 10**9, got {value!r}")
+        if problems:
+            raise SettingsError(problems)
 
     @property
     def secret_key(self) -> str:

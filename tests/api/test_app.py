@@ -203,3 +203,23 @@ def test_startup_on_an_uninitialised_database_says_what_to_run(tmp_path: Any,
     (line,) = _startup_warnings(settings, caplog)
     assert "python -m core.initialization" in line
     assert "INIT_ON_STARTUP=true" in line
+
+
+@pytest.mark.parametrize(("field", "value"), [("token_audience", 42), ("token_issuer", ""),
+                                              ("access_token_minutes", 0), ("password_reset_minutes", "30")])
+def test_a_token_misconfiguration_stops_startup_by_name(tmp_path: Any, field: str, value: Any) -> None:
+    """A hand-built Settings with a token setting core would refuse on every request fails at startup, naming the
+    field, on a server (lifespan) and on Workers (configure_app) alike."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}").replace(**{field: value})
+    with pytest.raises(SettingsError, match=field):
+        asyncio.run(_lifespan(create_app(settings)))
+
+    async def configure() -> None:
+        db = await connect(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+        try:
+            with pytest.raises(SettingsError, match=field):
+                configure_app(create_app(), settings=settings, database=db)
+        finally:
+            await db.close()
+
+    asyncio.run(configure())
