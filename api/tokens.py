@@ -19,7 +19,7 @@ import hmac
 import time
 from typing import TYPE_CHECKING, Any
 
-from api.accounts import USER_BY_ID
+from api import accounts
 from api.errors import unauthorized
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ async def user_from_token(request: Request, context: AppContext, db: Database, t
         raise unauthorized("wrong_token_use", f"this is not an {what}" if use is None else f"this is not a {what}")
     row = None
     if user_id is not None and user_id < 2**63:
-        row = await db.fetch_one(USER_BY_ID, (user_id,))
+        row = await accounts.by_id(db, user_id)
     if row is None or not row["is_active"]:
         context.events.emit("token_rejected", code="unknown_or_inactive_user", client=_client(request))
         raise unauthorized("invalid_token", f"the {what} is invalid or expired")
@@ -110,4 +110,4 @@ async def user_from_token(request: Request, context: AppContext, db: Database, t
                                "this token was ended (password changed or sessions ended); log in again")
         raise unauthorized("reset_token_used",
                            "this reset link was used already or ended by a password change; request a new one")
-    return dict(row)
+    return row

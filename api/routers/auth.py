@@ -16,7 +16,8 @@ from urllib.parse import parse_qs
 from fastapi import Request
 from fastapi.responses import Response
 
-from api.accounts import END_SESSIONS, USER_BY_KEY, insert_user, login_key, now_text, public_user
+from api import accounts
+from api.accounts import login_key, public_user
 from api.deps import DB, Context, CurrentUser, client_id
 from api.errors import ApiError, unauthorized
 from api.routers._table import RouteTable
@@ -107,7 +108,7 @@ async def login(request: Request, context: Context, db: DB) -> Any:
                             hits=verdict.hits)
         raise ApiError(429, "too_many_attempts", "too many login attempts; try again later",
                        {"Retry-After": str(verdict.retry_after)})
-    row = await db.fetch_one(USER_BY_KEY, (email,))
+    row = await accounts.by_key(db, email)
     try:
         reason, new_hash = await _check_password(context, row, password)
     except ApiError as exc:
@@ -126,8 +127,7 @@ async def login(request: Request, context: Context, db: DB) -> Any:
         raise in_maintenance()
     stored_hash = row["hashed_password"]
     if new_hash is not None:
-        await db.execute("UPDATE users SET hashed_password = ? WHERE id = ? AND hashed_password = ?",
-                         (new_hash, row["id"], row["hashed_password"]))
+        await accounts.upgrade_hash(db, int(row["id"]), row["hashed_password"], new_hash)
         context.events.emit("hash_upgraded", user_id=int(row["id"]), client=client)
         stored_hash = new_hash
     await context.limiter.login_succeeded(db, attempt)
@@ -154,8 +154,7 @@ async def change_password(body: PasswordChange, request: Request, user: CurrentU
                             user_id=int(user["id"]))
         raise ApiError(422, "wrong_password", "the current password is not correct", loc=["body", "current_password"])
     hashed = await context.hash_password(body.new_password)
-    await db.execute("UPDATE users SET hashed_password = ?, updated_at = ? WHERE id = ?",
-                     (hashed, now_text(), user["id"]))
+    await accounts.update(db, int(user["id"]), {"hashed_password": hashed})
     context.events.emit("password_changed", user_id=int(user["id"]), client=client_id(request))
     return Response(status_code=204)
 
@@ -165,7 +164,7 @@ async def change_password(body: PasswordChange, request: Request, user: CurrentU
 async def logout_all(request: Request, user: CurrentUser, context: Context, db: DB) -> Response:
     """End every token of this user at once (access tokens and reset links), this request's included. To end one
     token only, the client discards it."""
-    await db.execute(f"UPDATE users SET {END_SESSIONS} WHERE id = ?", (user["id"],))  # noqa: S608 - fixed SQL
+    await accounts.end_sessions(db, int(user["id"]))
     context.events.emit("logout_all", user_id=int(user["id"]), client=client_id(request))
     return Response(status_code=204)
 
@@ -185,7 +184,7 @@ async def register(body: Registration, request: Request, context: Context, db: D
         raise ApiError(429, "too_many_attempts", "too many sign-ups from this address; try again later",
                        {"Retry-After": str(verdict.retry_after)})
     hashed = await context.hash_password(body.password)
-    row = await insert_user(db, body.email, hashed)
+    row = await accounts.insert(db, body.email, hashed)
     context.events.emit("user_registered", user_id=int(row["id"]), client=client, email=body.email)
     return public_user(row)
 

@@ -11,11 +11,12 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
-from api.accounts import USER_BY_ID, email_taken, key_of, now_text, public_user
+from api import accounts
+from api.accounts import public_user
 from api.deps import DB, Context, CurrentUser, client_id
 from api.errors import ApiError
 from api.routers._table import RouteTable
-from api.routers.users import delete_unless_last_admin, last_admin
+from api.routers.users import last_admin
 from api.schemas import ERROR_RESPONSE, ProfileUpdate, User
 
 router = RouteTable(prefix="/users/me", tags=["users"], responses=dict.fromkeys((401, 503), ERROR_RESPONSE))
@@ -43,23 +44,15 @@ async def update_me(body: ProfileUpdate, request: Request, user: CurrentUser, co
         raise ApiError(422, "wrong_password", "the current password is not correct", loc=["body", "current_password"])
     changes: dict[str, Any] = {}
     if body.email is not None:
-        changes["email"], changes["email_key"] = body.email, key_of(body.email)
+        changes["email"] = body.email
     if body.password is not None:
         changes["hashed_password"] = await context.hash_password(body.password)
-    changes["updated_at"] = now_text()
-    from core.db import IntegrityError
-
-    # column names come from the fixed set above, values are bound
-    sql = f"UPDATE users SET {', '.join(f'{c} = ?' for c in changes)} WHERE id = ?"  # noqa: S608
-    try:
-        await db.execute(sql, [*changes.values(), user["id"]])
-    except IntegrityError:
-        raise email_taken() from None
+    await accounts.update(db, int(user["id"]), changes)
     if body.email is not None:
         context.events.emit("email_changed", user_id=int(user["id"]), client=client_id(request))
     if body.password is not None:
         context.events.emit("password_changed", user_id=int(user["id"]), client=client_id(request))
-    row = await db.fetch_one(USER_BY_ID, (user["id"],))
+    row = await accounts.by_id(db, int(user["id"]))
     assert row is not None
     return public_user(row)
 
@@ -68,8 +61,7 @@ async def update_me(body: ProfileUpdate, request: Request, user: CurrentUser, co
 async def delete_me(request: Request, user: CurrentUser, context: Context, db: DB) -> Response:
     """Delete one's own account; 409 for the last active super admin."""
     user_id = int(user["id"])
-    changed = await db.execute(delete_unless_last_admin(db.dialect), (user_id, True, True, True, True, user_id))
-    if changed == 0:
+    if await accounts.delete_unless_last_admin(db, user_id) == 0:
         raise last_admin()
     context.events.emit("user_deleted", user_id=user_id, by=user_id, client=client_id(request))
     return Response(status_code=204)

@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 from fastapi import BackgroundTasks, Path, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.accounts import END_SESSIONS, USER_BY_ID, USER_BY_KEY, key_of, now_text
+from api import accounts
+from api.accounts import key_of
 from api.delivery import configured, deliver_reset_link
 from api.deps import DB, Context, SuperAdmin, client_id
 from api.errors import ApiError
@@ -53,7 +54,7 @@ async def request_password_reset(body: PasswordResetRequest, request: Request, b
         raise ApiError(429, "too_many_attempts", "too many reset requests from this address; try again later",
                        {"Retry-After": str(verdict.retry_after)})
     key = key_of(body.email)
-    row = await db.fetch_one(USER_BY_KEY, (key,))
+    row = await accounts.by_key(db, key)
     # Counted for every address, known or not: the same work whatever the answer would reveal.
     per_account = await context.limiter.hit(db, f"reset-account:{account_key(key)}", RESET_ACCOUNT_LIMIT)
     if row is None or not row["is_active"]:
@@ -77,10 +78,9 @@ async def confirm_password_reset(body: PasswordResetConfirm, request: Request, c
     user = await user_from_token(request, context, db, body.token, use=PASSWORD_RESET)
     hashed = await context.hash_password(body.new_password)
     # Guarded by the hash the token was checked against: of two concurrent uses of one token, one changes it.
-    changed = await db.execute(
-        f"UPDATE users SET hashed_password = ?, updated_at = ?, {END_SESSIONS} "  # noqa: S608 - fixed SQL
-        "WHERE id = ? AND hashed_password = ? AND token_version = ?",
-        (hashed, now_text(), user["id"], user["hashed_password"], user["token_version"]))
+    changed = await accounts.update(
+        db, int(user["id"]), {"hashed_password": hashed}, end_sessions=True,
+        expected={"hashed_password": user["hashed_password"], "token_version": user["token_version"]})
     if changed == 0:
         raise ApiError(401, "reset_token_used", "this reset link was used already; request a new one",
                        {"WWW-Authenticate": "Bearer"})
@@ -96,7 +96,7 @@ async def admin_password_reset(user_id: UserId, admin: SuperAdmin, request: Requ
                                db: DB) -> Any:
     """A reset link for an account, in the answer (hand it to the user; no mail infrastructure needed). 409 for an
     inactive account, which could not log in with a new password."""
-    row = await db.fetch_one(USER_BY_ID, (user_id,))
+    row = await accounts.by_id(db, user_id)
     if row is None:
         raise ApiError(404, "user_not_found", "no such user")
     if not row["is_active"]:

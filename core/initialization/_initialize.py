@@ -71,7 +71,7 @@ async def is_database_initialized(db: Database, migrations: Sequence[Migration] 
     return all(m.name in applied for m in wanted)
 
 
-async def _timed(report: InitializationReport, name: str,
+async def _run_step(report: InitializationReport, name: str,
                  body: Callable[[], Awaitable[tuple[str, str]]]) -> StepResult:
     """Run one step; its (status, detail) or, on any exception, a failed step with the error's message."""
     start = time.perf_counter()
@@ -88,7 +88,7 @@ async def _migrate(db: Database, report: InitializationReport, migrations: Seque
             return APPLIED, "created the migrations table"
         return SKIPPED, "the migrations table exists"
 
-    if (await _timed(report, "migrations_table", table)).status == FAILED:
+    if (await _run_step(report, "migrations_table", table)).status == FAILED:
         return False
     try:
         applied = set(await applied_migrations(db))
@@ -111,7 +111,7 @@ async def _migrate(db: Database, report: InitializationReport, migrations: Seque
             report.created["migrations"].append(migration.name)
             return APPLIED, f"{len(migration.statements())} statements"
 
-        if (await _timed(report, f"migration {migration.name}", one)).status == FAILED:
+        if (await _run_step(report, f"migration {migration.name}", one)).status == FAILED:
             return False
     return True
 
@@ -143,7 +143,7 @@ async def _super_admin(db: Database, settings: Settings, report: InitializationR
             detail += " (note: that account is not an active superuser)"
         return SKIPPED, detail
 
-    await _timed(report, "super_admin", body)
+    await _run_step(report, "super_admin", body)
 
 
 async def _email_keys(db: Database, report: InitializationReport) -> None:
@@ -157,7 +157,7 @@ async def _email_keys(db: Database, report: InitializationReport) -> None:
             return APPLIED, f"keyed {changed} account(s){found}"
         return SKIPPED, f"every account is keyed{found}"
 
-    await _timed(report, "email_keys", body)
+    await _run_step(report, "email_keys", body)
 
 
 async def _site_settings(db: Database, defaults: Mapping[str, Any], report: InitializationReport) -> None:
@@ -180,7 +180,7 @@ async def _site_settings(db: Database, defaults: Mapping[str, Any], report: Init
             return APPLIED, "inserted " + ", ".join(created)
         return SKIPPED, f"all {len(defaults)} default keys present"
 
-    await _timed(report, "site_settings", body)
+    await _run_step(report, "site_settings", body)
 
 
 async def initialize_database(

@@ -170,7 +170,7 @@ async def test_concurrent_removals_of_two_super_admins_leave_one_on_postgresql(
 
     import psycopg
 
-    from api.routers.users import others_remain
+    from api.accounts import others_remain
     from core.db._sql import to_pyformat
 
     other = await session.create_user(admin, "second@example.com", is_superuser=True)
