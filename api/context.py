@@ -183,8 +183,9 @@ class AppContext:
         Retry-After when full), inline on Pyodide (no threads).
 
         The pool has one thread fewer than the machine has cores (at least one): hashlib's PBKDF2 releases the GIL,
-        so with a thread per core, 16 concurrent logins starved the event loop of CPU (health p99 73 ms on 2 cores
-        with asyncio's default pool; bench/test_api_bench.py). Logins queue instead; everything else stays fast.
+        so with a thread per core, 16 concurrent logins starved the event loop of CPU (health p99 73 ms on 2 cores,
+        CPython 3.11, with asyncio's default pool; bench/test_api_bench.py). Logins queue instead; everything else
+        stays fast.
         """
         if ON_PYODIDE:
             return fn(*args)

@@ -160,7 +160,7 @@ class PostgresDatabase:
 
     async def _call(self, work: Callable[[Any], Awaitable[T]]) -> T:
         """``work(connection)`` on a pooled connection, within the call timeout, conflicts run again."""
-        import asyncio  # imported on use: ~25 ms at import, and a server has it loaded by then anyway
+        import asyncio  # on use, not at `import core` (Workers start); a server has it loaded anyway
 
         if self._call_timeout is None:
             return await self._attempts_of(work, None)
@@ -179,7 +179,7 @@ class PostgresDatabase:
         return task.result()
 
     async def _attempts_of(self, work: Callable[[Any], Awaitable[T]], deadline: float | None) -> T:
-        import asyncio  # imported on use: ~25 ms at import, and a server has it loaded by then anyway
+        import asyncio  # on use, not at `import core` (Workers start); a server has it loaded anyway
 
         loop = asyncio.get_running_loop()
         attempt = 1
@@ -220,7 +220,7 @@ class PostgresDatabase:
     def _check_pool(self) -> None:
         """After a broken connection (a server restart breaks every idle one), test the idle ones in the background
         so that each does not fail one request of its own."""
-        import asyncio  # imported on use: ~25 ms at import, and a server has it loaded by then anyway
+        import asyncio  # on use, not at `import core` (Workers start); a server has it loaded anyway
 
         if self._checking:
             return

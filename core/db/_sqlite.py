@@ -1,11 +1,11 @@
 """The SQLite adapter: the standard library's ``sqlite3`` behind the async port.
 
 Calls run inline on the event loop by default, on CPython as in Pyodide (which has no threads). Measured
-(bench/test_initialization_bench.py, same run, 2 shared cores): an already-initialised ``initialize_database``
-(5 statements) takes 0.26 ms inline against 1.6 ms with each statement handed to a worker thread — the hop
-costs more than a statement on a local file. Every statement on a connection is serialised by its lock anyway,
-so a thread would only free coroutines that do not touch the database. The price of inline: a write that meets
-another process's lock waits up to the busy timeout (5 s) with the loop blocked. Deployments with several
+(bench/test_initialization_bench.py, CPython 3.11, same run, 2 shared cores): an already-initialised
+``initialize_database`` (5 statements) takes 0.26 ms inline against 1.6 ms with each statement handed to a worker
+thread — the hop costs more than a statement on a local file. Every statement on a connection is serialised by its
+lock anyway, so a thread would only free coroutines that do not touch the database. The price of inline: a write
+that meets another process's lock waits up to the busy timeout (5 s) with the loop blocked. Deployments with several
 processes writing heavily pass ``offload=True``: each connection then owns one worker thread (so the connection
 always runs on the same thread); impossible in Pyodide, where ``offload=True`` is refused.
 
@@ -67,7 +67,7 @@ class SQLiteDatabase:
 
     def __init__(self, connection: sqlite3.Connection, executor: ThreadPoolExecutor | None,
                  statement_timeout: float | None = None) -> None:
-        import asyncio  # imported on use: ~25 ms at import, and a server has it loaded by then anyway
+        import asyncio  # on use, not at `import core` (Workers start); a server has it loaded anyway
         self._connection = connection
         self._executor = executor
         self._lock = asyncio.Lock()
@@ -89,7 +89,7 @@ class SQLiteDatabase:
 
         ``timeout`` is the busy timeout, ``statement_timeout`` (``None``: no bound) how long one statement may run.
         """
-        import asyncio  # imported on use: ~25 ms at import, and a server has it loaded by then anyway
+        import asyncio  # on use, not at `import core` (Workers start); a server has it loaded anyway
         import sqlite3  # imported on use; see TYPE_CHECKING above
         use_thread = offload
         if use_thread and not THREADS_AVAILABLE:
@@ -125,7 +125,7 @@ class SQLiteDatabase:
         return "sqlite"
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
-        import asyncio  # imported on use: ~25 ms at import, and a server has it loaded by then anyway
+        import asyncio  # on use, not at `import core` (Workers start); a server has it loaded anyway
         import sqlite3  # loaded by open() already; see TYPE_CHECKING above
         if self._closed:
             raise DatabaseError("sqlite: the connection is closed")
@@ -179,7 +179,7 @@ class SQLiteDatabase:
             await self._call(self._batch, list(statements))
 
     async def close(self) -> None:
-        import asyncio  # imported on use: ~25 ms at import, and a server has it loaded by then anyway
+        import asyncio  # on use, not at `import core` (Workers start); a server has it loaded anyway
         if self._closed:
             return
         self._closed = True
