@@ -86,7 +86,7 @@ def _after_the_answer(coroutine: Coroutine[Any, Any, None]) -> None:
     import asyncio
 
     from pyodide.ffi import create_proxy
-    from workers import wait_until  # type: ignore[import-not-found]  # the Workers SDK, as worker.py's asgi
+    from workers import wait_until  # the Workers SDK, whose asgi.fetch worker.py serves through
 
     task = asyncio.ensure_future(coroutine)
     # The task crosses into JS as a thenable proxy, released once it settles (as the SDK does with its own tasks).
