@@ -7,6 +7,7 @@ import { boot, cpuTimer, forwardedEnv, HARNESS } from "./lib/pyodide.mjs";
 import { startD1 } from "./lib/d1.mjs";
 import { checkFiles, finish, installCheckRunner, runCheckModule } from "./lib/checks.mjs";
 import { installWorker } from "./lib/worker.mjs";
+import { startWebhook } from "./lib/webhook.mjs";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 
@@ -22,6 +23,16 @@ export const WORKER_VARS = {
   SUPER_ADMIN_PASSWORD: "correct horse battery staple",
 };
 
+// Vars a check file needs on top of WORKER_VARS (by file name), given the file's webhook receiver: the features it
+// checks are off unless a deployment sets them. Every file gets a receiver (`import webhook`); only these point
+// the Worker at it.
+const FILE_VARS = {
+  test_worker_accounts: (hook) => ({
+    PASSWORD_RESET_WEBHOOK_URL: hook.url,
+    CORS_ORIGINS: "https://app.example.com",
+  }),
+};
+
 const total = cpuTimer();
 const dir = join(HARNESS, "worker_checks");
 const files = checkFiles(dir);
@@ -30,12 +41,14 @@ let passed = 0, failed = 0;
 for (const file of files) {
   const name = basename(file, ".py");
   const d1 = await startD1();
+  const hook = await startWebhook();
   // One Pyodide per file: worker.py's module state (the configured app) must not leak between databases.
-  const env = { DB: d1.db, ...WORKER_VARS };
+  const env = { DB: d1.db, ...WORKER_VARS, ...FILE_VARS[name]?.(hook) };
   const py = await boot({ env: forwardedEnv() });
   try {
     installWorker(py, env);
     installCheckRunner(py);
+    py.registerJsModule("webhook", hook.module);
     py.FS.writeFile(`/harness/checks/${name}.py`, readFileSync(file));
     py.FS.writeFile("/harness/checks/_entry.py", readFileSync(join(dir, "_entry.py")));
     const [p, f] = await runCheckModule(py, name, env);
@@ -44,6 +57,7 @@ for (const file of files) {
     failed += 1;
     console.error(`ERROR ${name}: ${e.message ?? e}`);
   } finally {
+    await hook.close();
     await d1.dispose();
   }
 }

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api import accounts
 from api.accounts import key_of
-from api.delivery import configured, deliver_reset_link
+from api.delivery import configured, send_reset_link
 from api.deps import DB, Context, SuperAdmin, client_id
 from api.errors import ApiError
 from api.routers._table import RouteTable
@@ -63,8 +63,8 @@ async def request_password_reset(body: PasswordResetRequest, request: Request, b
         context.events.emit("password_reset_requested", outcome="throttled", user_id=int(row["id"]), client=client)
     else:
         token, lifetime = issue_reset_token(context, dict(row))
-        background.add_task(deliver_reset_link, context, int(row["id"]), str(row["email"]),
-                            reset_link(request, context, token), lifetime)
+        send_reset_link(background, context, int(row["id"]), str(row["email"]), reset_link(request, context, token),
+                        lifetime)
         context.events.emit("password_reset_requested", outcome="sent", user_id=int(row["id"]), client=client)
     return JSONResponse(_ACCEPTED, status_code=202)
 
