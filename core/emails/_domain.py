@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from core._cache import BoundedCache
 from core.emails import _idna
 from core.emails._chars import (
     ASCII_LETTERS,
@@ -24,9 +25,8 @@ LABEL_MAX_LENGTH = 63
 SPECIAL_USE_DOMAINS = ("arpa", "invalid", "local", "localhost", "onion", "test")
 _SPECIAL_USE_SUFFIXES = tuple("." + d for d in SPECIAL_USE_DOMAINS)
 # Results per domain part (the (Unicode, ASCII) pair or the error message): sign-ups repeat a few domains many
-# times. Cleared when full, so hostile input cannot grow it without bound.
-_RESULTS_LIMIT = 1024
-_RESULTS: dict[str, tuple[str, str] | str] = {}
+# times. Bounded, so hostile input cannot grow it.
+_RESULTS: BoundedCache[str, tuple[str, str] | str] = BoundedCache(1024)
 _BIDI_RTL = frozenset(("R", "AL", "AN"))
 _SPECIAL_USE_MESSAGE = "The part after the @-sign is a special-use or reserved name that cannot be used with email."
 
@@ -60,9 +60,7 @@ def validate_domain_name(domain: str) -> tuple[str, str]:
             cached = _validate_domain_name(domain)
         except EmailNotValidError as exc:
             cached = str(exc)
-        if len(_RESULTS) >= _RESULTS_LIMIT:
-            _RESULTS.clear()
-        _RESULTS[domain] = cached
+        _RESULTS.put(domain, cached)
     if isinstance(cached, str):
         raise EmailNotValidError(cached)
     return cached

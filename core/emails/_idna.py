@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from core._cache import BoundedCache
 from core.emails import _idna_rules, _punycode
 from core.emails._idna_rules import CACHE_LIMIT, IdnaError, check_bidi, check_label, codepoint_class, ignored, unot
 
@@ -41,7 +42,7 @@ _SPECIAL_MAPPINGS = {"\u1e9e": "\u00df", "\u3002": ".", "\uff61": "."}
 _UTS46_DISALLOWED = frozenset("\ufe12\ufe19\ufe30\ufffc\ufffd" + "".join(map(chr, range(0x2FF0, 0x3000))))
 # str.translate table lower-casing ASCII only (str.lower would also change non-ASCII characters).
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
-_MAP_CACHE: dict[str, str] = {}
+_MAP_CACHE: BoundedCache[str, str] = BoundedCache(CACHE_LIMIT)
 
 
 def clear_caches() -> None:
@@ -75,9 +76,7 @@ def uts46_remap(domain: str) -> str:
             if c in _UTS46_DISALLOWED:
                 disallowed.append(c)
                 continue
-            if len(_MAP_CACHE) >= CACHE_LIMIT:
-                _MAP_CACHE.clear()
-            mapped = _MAP_CACHE[c] = _map_char(c)
+            mapped = _MAP_CACHE.put(c, _map_char(c))
         table[ord(c)] = mapped
     if disallowed:
         pos = min(domain.index(c) for c in disallowed)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import unicodedata
 
+from core._cache import BoundedCache
+
 # Per-code-point results are memoised: unicodedata work dominates the cost of an internationalised address.
-# The caches are cleared when they reach this size, so hostile input cannot grow them without bound.
+# The caches are bounded at this size, so hostile input cannot grow them.
 CACHE_LIMIT = 4096
 _LDH = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
-_CLASS_CACHE: dict[str, str] = {}
+_CLASS_CACHE: BoundedCache[str, str] = BoundedCache(CACHE_LIMIT)
 # UTS #46 "ignored" characters (mapped to nothing) among those email-validator's pre-filters let through:
 # default-ignorable marks and variation selectors, and the Hangul / Khmer fillers.
 IGNORED = frozenset(
@@ -59,9 +61,7 @@ def codepoint_class(c: str) -> str:
         return "PVALID" if c.islower() or c.isdigit() or c == "-" else "DISALLOWED"
     kind = _CLASS_CACHE.get(c)
     if kind is None:
-        if len(_CLASS_CACHE) >= CACHE_LIMIT:
-            _CLASS_CACHE.clear()
-        kind = _CLASS_CACHE[c] = _derive_class(c)
+        kind = _CLASS_CACHE.put(c, _derive_class(c))
     return kind
 
 

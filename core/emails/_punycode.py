@@ -1,8 +1,9 @@
 """Punycode (RFC 3492) on ``str``, agreeing with the standard library's ``punycode`` codec.
 
 Why not ``label.encode("punycode")``: the codec goes through the codec registry and bytes conversions and
-re-scans the whole label once per distinct non-ASCII code point; it was the largest single cost of validating an
-internationalised address (measured: ~30% of core.emails' time on the compat corpus). These two functions are
+re-scans the whole label once per distinct non-ASCII code point. With it in their place, validating the compat
+corpus (the 503 distinct addresses of compat_tests/data, caches cleared each round) took 1.15x the CPU on CPython
+3.11 (median of 41 alternating rounds). These two functions are
 RFC 3492 section 6's pseudocode, one pass per distinct code point, on ``str``. compat_tests/test_emails_punycode.py
 checks them against the standard library codec (equal output, and errors on the same inputs).
 """

@@ -21,7 +21,6 @@ ROLE_MAILBOXES = frozenset(
 _SPECIAL_USE = frozenset(SPECIAL_USE_DOMAINS)
 _LOWER_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _HOSTNAME_LOWER = _LOWER_LETTERS | frozenset("0123456789-.")
-_ATEXT_DOT = ATEXT_DOT
 
 
 class ValidatedEmail:
@@ -134,7 +133,7 @@ def _fast_path(email: str, strict: bool) -> ValidatedEmail | None:
     # RFC 5322 3.2.3 dot-atom local part; RFC 952 / 1123 hostname labels, a letter-final TLD, no "??--" labels
     # (reserved, or punycode: those take the general path), none over 63 characters.
     if (
-        not _ATEXT_DOT.issuperset(local)
+        not ATEXT_DOT.issuperset(local)
         or local[0] == "."
         or local[-1] == "."
         or ".." in local

@@ -10,8 +10,9 @@ import sys
 import time
 from _collections_abc import Mapping  # collections.abc without importing the collections package
 
+from core._cache import BoundedCache
 from core.jwt._algorithms import HMAC_ALGORITHMS, unsupported_message
-from core.jwt._claims import HASH_FOR_ALG, access_token_hash, merge_options, validate_claims
+from core.jwt._claims import HASH_FOR_ALG, ClaimOptions, access_token_hash, merge_options, validate_claims
 from core.jwt._codec import (
     b64url_check,
     b64url_decode,
@@ -37,8 +38,8 @@ from core.jwt.exceptions import (
 TYPE_CHECKING = False  # typing costs import time (Workers startup budget); annotations are strings anyway
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+    from datetime import timedelta
     from typing import Any
-
 
 
 # Only HMAC: leancore has no asymmetric keys, so "none" and RS*/ES*/PS* are refused whatever the options say.
@@ -49,8 +50,11 @@ _DEFAULT_HEADERS = {alg: b64url_encode(json_bytes({"typ": "JWT", "alg": alg}, so
 # joserfc-style cap applied before any base64 or JSON work; a bearer token in a header is rarely over 1 KiB.
 DEFAULT_MAX_TOKEN_BYTES = 8 * 1024
 # The header is parsed before the signature is checked, so its size is what an anonymous caller controls: an HMAC
-# token's header is alg/typ/kid (under 100 bytes); 2 KiB encoded leaves room for any other registered parameter.
+# token's header is alg/typ/kid (under 100 bytes); 512 bytes encoded leaves room for any other registered parameter.
 DEFAULT_MAX_HEADER_BYTES = 512
+# Compiled per-call options per JWT instance. Callers pass the same literal options at each call site, so a handful
+# of entries is plenty; the bound only matters for a caller building a fresh options dict per request.
+_PER_CALL_OPTIONS_MAX = 16
 
 
 class JWT:
@@ -59,6 +63,9 @@ class JWT:
     ``max_token_bytes``: longer tokens are refused before decoding; ``max_header_bytes``: the same for the encoded
     header, the one part parsed before the signature is verified. ``strict_key_length``: keys shorter than the
     hash output (RFC 7518 §3.2) raise ``InvalidKeyError`` instead of warning. ``clock``: seconds since the epoch.
+    ``options``: python-jose's decode options (``DEFAULT_OPTIONS`` names) this instance always applies, with
+    ``leeway`` as a shorthand for ``options["leeway"]``; they are checked and compiled here, once, as PyJWT does.
+    ``decode(options=...)`` still works: those options are merged over the instance's for that call.
 
     Before the signature is verified, decoding does only linear work in C: the header (at most
     ``max_header_bytes``) is parsed, the payload's spelling is checked but it is decoded and parsed only once the
@@ -72,15 +79,33 @@ class JWT:
         max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES,
         strict_key_length: bool = False,
         clock: Callable[[], float] = time.time,
+        options: Mapping[str, Any] | None = None,
+        leeway: float | timedelta | None = None,
     ) -> None:
         if max_token_bytes < 1:
             raise ValueError("max_token_bytes must be positive")
         if max_header_bytes < 1:
             raise ValueError("max_header_bytes must be positive")
+        merged = merge_options(options)
+        if leeway is not None:
+            if options and "leeway" in options:
+                raise JWTError("leeway is given twice: as an argument and in options")
+            merged["leeway"] = leeway
+        compiled = ClaimOptions(merged)
+        if compiled.leeway_error is not None:  # configuration, so refused now rather than on every decode
+            raise JWTError(compiled.leeway_error)
         self.max_token_bytes = max_token_bytes
         self.max_header_bytes = max_header_bytes
         self.strict_key_length = strict_key_length
         self.clock = clock
+        self._options = merged
+        self._compiled = compiled
+        self._per_call: BoundedCache[Any, ClaimOptions] = BoundedCache(_PER_CALL_OPTIONS_MAX)
+
+    @property
+    def options(self) -> dict[str, Any]:
+        """The options every decode applies (python-jose's defaults updated with the constructor's); a copy."""
+        return dict(self._options)
 
     # -- encoding ---------------------------------------------------------------------------------------------
 
@@ -180,8 +205,8 @@ class JWT:
         """Verify the signature, then the registered claims; return the claims. Raises only ``JWTError``s."""
         header, payload, signing_input, signature = self._split(token)
         algorithm = _checked_algorithm(header, algorithms)
-        opts = merge_options(options) if options else None
-        if opts is None or opts.get("verify_signature", True):
+        compiled = self._compiled if not options else self._compile(options)
+        if compiled.verify_signature:
             secrets = resolve_keys(key, algorithm, strict=self.strict_key_length)
             digest = HASH_FOR_ALG[algorithm]
             # Every key is tried (no early exit) so timing does not reveal which key of a set matched. Compared in
@@ -197,7 +222,7 @@ class JWT:
         claims = json_object(b64url_decode_checked(payload), "payload")
         validate_claims(
             claims,
-            options=opts,
+            options=compiled,
             now=int(self.clock()),
             algorithm=algorithm,
             audience=audience,
@@ -206,6 +231,24 @@ class JWT:
             access_token=access_token,
         )
         return claims
+
+    def _compile(self, options: Mapping[str, Any]) -> ClaimOptions:
+        """Per-call options merged over the instance's and compiled, memoised by their items.
+
+        The key holds the items in order (the order of extra ``require_<claim>`` names is the order their claims
+        are checked in) and the leeway's type: ``True``, ``1`` and ``Decimal(1)`` are equal keys, but only the int
+        is a valid leeway. Options that are not a plain dict, or hold an unhashable value, are compiled uncached.
+        """
+        if options.__class__ is not dict:
+            return ClaimOptions(merge_options(options, self._options))
+        try:
+            key = (tuple(options.items()), options.get("leeway").__class__)
+            compiled = self._per_call.get(key)
+        except TypeError:  # an unhashable value
+            return ClaimOptions(merge_options(options, self._options))
+        if compiled is None:
+            compiled = self._per_call.put(key, ClaimOptions(merge_options(options, self._options)))
+        return compiled
 
     def get_unverified_header(self, token: str | bytes) -> dict[str, Any]:
         """The header, parsed as strictly as ``decode`` does but without any verification."""
@@ -229,8 +272,7 @@ def _utc_seconds(value: Any) -> int:
     return int(days * 86_400 + value.hour * 3_600 + value.minute * 60 + value.second)
 
 
-_HEADERS: dict[bytes, Mapping[str, Any]] = {}
-_HEADERS_MAX = 32
+_HEADERS: BoundedCache[bytes, Mapping[str, Any]] = BoundedCache(32)
 
 
 def _parse_header(segment: bytes) -> Mapping[str, Any]:
@@ -238,15 +280,11 @@ def _parse_header(segment: bytes) -> Mapping[str, Any]:
 
     Headers repeat across tokens (same alg/typ/kid), so their parse is memoised; treat the result as read-only.
 
-    Only successful parses are stored, and the cache is bounded (cleared when full: attacker-chosen headers can
-    evict, never grow it).
+    Only successful parses are stored, in a bounded cache (attacker-chosen headers can evict entries, never grow it).
     """
     header = _HEADERS.get(segment)
     if header is None:
-        header = json_header(b64url_decode(segment, "header"))
-        if len(_HEADERS) >= _HEADERS_MAX:
-            _HEADERS.clear()
-        _HEADERS[segment] = header
+        header = _HEADERS.put(segment, json_header(b64url_decode(segment, "header")))
     return header
 
 

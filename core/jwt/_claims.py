@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import sys
 from _collections_abc import Mapping  # collections.abc without importing the collections package
-from _operator import itemgetter  # operator without its Python module
 
 from core.jwt._codec import b64url_encode
 from core.jwt.exceptions import (
@@ -59,9 +58,9 @@ MAX_NUMERIC_DATE = 253_402_300_799
 HASH_FOR_ALG = {"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}
 
 
-def merge_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The effective options: jose's defaults updated with the caller's (whose mapping is never mutated)."""
-    merged = dict(DEFAULT_OPTIONS)
+def merge_options(options: Mapping[str, Any] | None, base: Mapping[str, Any] = DEFAULT_OPTIONS) -> dict[str, Any]:
+    """The effective options: ``base`` (jose's defaults) updated with the caller's; neither mapping is mutated."""
+    merged = dict(base)
     if options:
         if not isinstance(options, Mapping):
             raise JWTError("options must be a mapping")
@@ -72,19 +71,40 @@ def merge_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
 # The verify_* options in the order python-jose runs their checks (validate_claims unpacks them in this order).
 _CHECKS = ("verify_iat", "verify_nbf", "verify_exp", "verify_aud", "verify_iss", "verify_sub", "verify_jti",
            "verify_at_hash")
-_ALL_CHECKS_ON = (True,) * len(_CHECKS)
-_checks_of = itemgetter(*_CHECKS)  # merged options hold every default key; only truthiness is read
 _REQUIRES = tuple((name, name[len("require_") :]) for name in DEFAULT_OPTIONS if name.startswith("require_"))
 
 
-def required_claims(options: dict[str, Any]) -> list[str]:
-    """The claims a merged options dict requires, in python-jose's order (the dict's key order: every default key
-    first, as ``merge_options`` copies them, then any ``require_<claim>`` the caller added)."""
+def required_claims(options: Mapping[str, Any]) -> list[str]:
+    """The claims merged options require, in python-jose's order: the merged dict's, which holds every default key
+    first (``merge_options`` copies them) and then any ``require_<claim>`` the caller added, in the caller's order."""
     required = [claim for name, claim in _REQUIRES if options[name]]
-    if len(options) > len(DEFAULT_OPTIONS):
-        required += [k[len("require_") :] for k in list(options)[len(DEFAULT_OPTIONS) :]
-                     if isinstance(k, str) and k.startswith("require_") and options[k]]
+    required += [k[len("require_") :] for k, value in options.items()
+                 if isinstance(k, str) and k.startswith("require_") and k not in DEFAULT_OPTIONS and value]
     return required
+
+
+class ClaimOptions:
+    """Merged options compiled for ``validate_claims``: what to verify, what to require, the leeway.
+
+    Compiled once per options mapping (``core.jwt.JWT`` does it at construction, and once per distinct per-call
+    ``options``), so a decode only reads these fields. A required claim is also verified (python-jose's rule), so
+    ``checks`` already has its ``verify_<claim>`` on. An invalid leeway is kept as its message and raised where
+    python-jose raises it: when the claims are validated, after the signature.
+    """
+
+    __slots__ = ("checks", "leeway", "leeway_error", "required", "verify_signature")
+
+    def __init__(self, options: Mapping[str, Any]) -> None:
+        self.verify_signature = bool(options.get("verify_signature", True))
+        self.required = tuple(required_claims(options))
+        verified = {"verify_" + claim for claim in self.required}
+        self.checks = tuple(bool(options[name]) or name in verified for name in _CHECKS)
+        self.leeway: float = 0
+        self.leeway_error: str | None = None
+        try:
+            self.leeway = leeway_seconds(options.get("leeway", 0))
+        except JWTError as exc:
+            self.leeway_error = str(exc)
 
 
 def leeway_seconds(leeway: Any) -> float:
@@ -201,7 +221,7 @@ def _validate_at_hash(claims: Mapping[str, Any], access_token: str | None, algor
 def validate_claims(
     claims: Mapping[str, Any],
     *,
-    options: dict[str, Any] | None,
+    options: ClaimOptions,
     now: int,
     algorithm: str,
     audience: str | None,
@@ -209,23 +229,16 @@ def validate_claims(
     subject: str | None,
     access_token: str | None,
 ) -> None:
-    """Run every enabled check in python-jose's order.
-
-    ``options`` is the private merged copy (mutated: required claims are also verified), or None for python-jose's
-    defaults: every check on, nothing required, no leeway.
-    """
+    """Run every enabled check in python-jose's order: required claims first, then the verify_* checks."""
     if audience is not None and not isinstance(audience, str):
         raise JWTError("audience must be a string or None")
-    if options is None:  # the per-request case: no option bookkeeping at all
-        checks, leeway = _ALL_CHECKS_ON, 0.0
-    else:
-        leeway = leeway_seconds(options.get("leeway", 0))
-        for claim in required_claims(options):
-            if claim not in claims:
-                raise MissingRequiredClaimError(claim)
-            options["verify_" + claim] = True  # a required claim is also verified (python-jose semantics)
-        checks = _checks_of(options)
-    on_iat, on_nbf, on_exp, on_aud, on_iss, on_sub, on_jti, on_at_hash = checks
+    if options.leeway_error is not None:
+        raise JWTError(options.leeway_error)
+    for claim in options.required:
+        if claim not in claims:
+            raise MissingRequiredClaimError(claim)
+    on_iat, on_nbf, on_exp, on_aud, on_iss, on_sub, on_jti, on_at_hash = options.checks
+    leeway = options.leeway
     # python-jose's order. A check whose claim is absent (and of which nothing is expected) passes trivially, so
     # it is not called: most tokens carry three or four of these claims.
     if on_iat and "iat" in claims:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from _collections_abc import Mapping  # collections.abc without importing the collections package
 
+from core._cache import BoundedCache
 from core.jwt._codec import b64url_decode
 from core.jwt.exceptions import InsecureKeyLengthWarning, InvalidKeyError, MalformedTokenError
 
@@ -32,8 +33,7 @@ _SSH_FORMATS = (b"ssh-ed25519", b"ssh-rsa", b"ssh-dss", b"ecdsa-sha2-nistp256", 
                 b"ecdsa-sha2-nistp521")
 _SSH_CERT = rb"\A(\S+)-cert-v01@openssh\.com[ \t]+\S"
 # Vetted secrets by key, bounded: keys are configuration (a handful), but a caller could pass many distinct ones.
-_VETTED: dict[str | bytes, bytes] = {}
-_VETTED_MAX = 64
+_VETTED: BoundedCache[str | bytes, bytes] = BoundedCache(64)
 
 
 def _secret_bytes(key: str | bytes) -> bytes:
@@ -48,10 +48,7 @@ def _secret_bytes(key: str | bytes) -> bytes:
         raise InvalidKeyError(
             "The specified key is an asymmetric key or x509 certificate and should not be used as an HMAC secret."
         )
-    if len(_VETTED) >= _VETTED_MAX:
-        _VETTED.clear()
-    _VETTED[key] = secret
-    return secret
+    return _VETTED.put(key, secret)
 
 
 def _jwk_secret(jwk: Mapping[Any, Any]) -> bytes:

@@ -14,8 +14,8 @@ process), so per key one of two preparations (core._hmac_keys) is kept:
 
 Output is identical to ``hmac.digest`` either way (tests/core/test_jwt_mac.py pins both).
 
-hashlib is imported on the first MAC, not at import: it loads OpenSSL's _hashlib on CPython, ~10 ms of the
-~21 ms `import core.jwt` cost inside Pyodide (workers.import_core budget). worker.py imports hashlib at module
+hashlib is imported on the first MAC, not at import: it loads OpenSSL's _hashlib on CPython, and was ~10 ms of the
+~21 ms `import core.jwt` cost inside Pyodide 314 (workers.import_core budget). worker.py imports hashlib at module
 level so a Worker has it in its snapshot.
 """
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 # duration does not depend on where the inputs first differ.
 from _operator import _compare_digest as compare_digest
 
+from core._cache import BoundedCache
 from core._hmac_keys import block_key, hashlib_has_openssl, oneshot, pad_states
 
 __all__ = ["compare_digest", "mac", "prepare"]
@@ -35,12 +36,12 @@ if TYPE_CHECKING:
     from typing import Any
 
 # (secret, hash name) -> (inner state, outer state), or -> (one-shot function, block key) where that is the faster
-# way (module docstring). Two dicts so that the state path, CPython's, pays no extra test per MAC. Bounded like the
-# vetted-key cache in _keys: callers could pass many distinct keys, and clearing when full means attacker-chosen
-# input can evict entries but never grow them.
-_STATES: dict[tuple[bytes, str], tuple[Any, Any]] = {}
-_ONESHOT: dict[tuple[bytes, str], tuple[Callable[[bytes, bytes], bytes], bytes]] = {}
+# way (module docstring). Two caches so that the state path, CPython's, pays no extra test per MAC; an interpreter
+# fills only one of them unless a test forces the other way. Bounded like the vetted-key cache in _keys: callers
+# could pass many distinct keys.
 _STATES_MAX = 64
+_STATES: BoundedCache[tuple[bytes, str], tuple[Any, Any]] = BoundedCache(_STATES_MAX)
+_ONESHOT: BoundedCache[tuple[bytes, str], tuple[Callable[[bytes, bytes], bytes], bytes]] = BoundedCache(_STATES_MAX)
 
 
 def mac(secret: bytes, message: bytes, digest: str) -> bytes:
@@ -65,13 +66,10 @@ def prepare(secret: bytes, digest: str, *, use_oneshot: bool | None = None) -> N
 
     Forcing the one-shot HMAC where the interpreter has none raises ValueError.
     """
-    if len(_STATES) + len(_ONESHOT) >= _STATES_MAX:
-        _STATES.clear()
-        _ONESHOT.clear()
     compute = None if use_oneshot is False else oneshot(digest)
     if compute is None and use_oneshot:
         raise ValueError("this interpreter has no built-in one-shot HMAC (_hmac: CPython >= 3.14, Pyodide 314)")
     if compute is None or (use_oneshot is None and hashlib_has_openssl()):
-        _STATES[(secret, digest)] = pad_states(secret, digest)
+        _STATES.put((secret, digest), pad_states(secret, digest))
     else:
-        _ONESHOT[(secret, digest)] = (compute, block_key(secret, digest))
+        _ONESHOT.put((secret, digest), (compute, block_key(secret, digest)))

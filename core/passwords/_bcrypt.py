@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import binascii
 import os
-from types import ModuleType  # not typing.TYPE_CHECKING: importing typing costs ~15 ms (import-time budget)
+from types import ModuleType  # not typing.TYPE_CHECKING: `import typing` costs ~7 ms of CPU on CPython 3.11
 
 from core.passwords._ab64 import only_chars
 from core.passwords._bf_key import SAFETY_BIT, buggy_words, correct_words, needs_safety_flip

@@ -165,3 +165,87 @@ def test_required_claims_follow_python_joses_rule_and_order(options: dict[Any, A
     merged = merge_options(options)
     joses = [k[len("require_") :] for k in merged if isinstance(k, str) and k.startswith("require_") and merged[k]]
     assert required_claims(merged) == joses
+
+
+# --- options given once, at construction ---------------------------------------------------------------------------
+
+_TOKENS = [codec.encode(claims, KEY) for claims in (
+    {}, {"sub": "x", "exp": NOW + 10}, {"exp": NOW - 5, "nbf": NOW + 5, "iat": NOW}, {"custom": 1, "aud": "a"},
+    {"sub": 5, "jti": 7, "at_hash": "x", "exp": NOW - 20},
+)]
+_construction_options = st.dictionaries(
+    st.sampled_from(sorted(DEFAULT_OPTIONS)) | st.sampled_from(["require_custom", "require_", "require_sub2"]),
+    st.booleans() | st.integers(-1, 2),
+    max_size=6,
+).map(lambda options: {k: v for k, v in options.items() if k != "leeway"})
+
+
+def _outcome(decode: Any, token: str, **kwargs: Any) -> Any:
+    try:
+        return decode(token, KEY, algorithms=["HS256"], **kwargs)
+    except JWTError as exc:
+        return type(exc), str(exc)
+
+
+@given(_construction_options, st.none() | _construction_options, st.sampled_from([0, 10, 10.5]))
+def test_constructor_options_decode_as_the_same_options_per_call(
+    options: dict[str, Any], per_call: dict[str, Any] | None, leeway: float
+) -> None:
+    """JWT(options=o, leeway=l).decode(t, options=p) has the outcome of decode(t, options={**o, "leeway": l, **p})."""
+    configured = JWT(clock=lambda: NOW, options=options, leeway=leeway)
+    merged = {**options, "leeway": leeway, **(per_call or {})}
+    for token in _TOKENS:
+        assert _outcome(configured.decode, token, options=per_call) == _outcome(codec.decode, token, options=merged)
+
+
+def test_constructor_options_are_compiled_once_and_copied() -> None:
+    """The instance keeps a merged copy of its options: the caller's mapping is neither kept nor mutated."""
+    options = {"require_exp": True, "require_sub": True}
+    configured = JWT(clock=lambda: NOW, options=options)
+    options["require_exp"] = False
+    assert configured.options == {**DEFAULT_OPTIONS, "require_exp": True, "require_sub": True}
+    configured.options["require_sub"] = False  # a copy, too
+    with pytest.raises(MissingRequiredClaimError, match='"exp"'):
+        configured.decode(codec.encode({"sub": "x"}, KEY), KEY, algorithms=["HS256"])
+    with pytest.raises(MissingRequiredClaimError, match='"sub"'):
+        configured.decode(codec.encode({"exp": NOW + 1}, KEY), KEY, algorithms=["HS256"])
+    # per-call options are merged over the instance's, so they can also lift a requirement for one call
+    assert configured.decode(codec.encode({"exp": NOW + 1}, KEY), KEY, algorithms=["HS256"],
+                             options={"require_sub": False}) == {"exp": NOW + 1}
+
+
+@pytest.mark.parametrize("kwargs", [{"leeway": True}, {"leeway": "5"}, {"options": {"leeway": float("nan")}},
+                                    {"options": {"leeway": 1}, "leeway": 1}, {"options": ["require_exp"]}])
+def test_bad_constructor_options_are_refused_at_construction(kwargs: dict[str, Any]) -> None:
+    """A bad leeway, a leeway given twice, or options that are not a mapping raise JWTError when the JWT is built."""
+    with pytest.raises(JWTError):
+        JWT(**kwargs)
+
+
+def test_a_bad_per_call_leeway_is_still_reported_after_the_signature() -> None:
+    """Per-call options are compiled ahead of verification, but a bad leeway is raised where python-jose raises it."""
+    forged = codec.encode({"a": 1}, KEY)[:-2] + "AA"
+    with pytest.raises(JWTError, match="Signature verification failed"):
+        codec.decode(forged, KEY, options={"leeway": "x"})
+    with pytest.raises(JWTError, match="leeway must be"):
+        codec.decode(codec.encode({"a": 1}, KEY), KEY, options={"leeway": "x"})
+
+
+@pytest.mark.parametrize("first", [1, True])
+def test_per_call_options_equal_as_dicts_but_of_other_types_are_not_confused(first: Any) -> None:
+    """The memoised compilation tells {"leeway": 1} from the equal {"leeway": True}: only the int is a leeway."""
+    fresh = JWT(clock=lambda: NOW)
+    token = fresh.encode({"exp": NOW}, KEY)
+    outcomes = {}
+    for leeway in (first, 1 if first is True else True):
+        outcomes[leeway.__class__] = _outcome(fresh.decode, token, options={"leeway": leeway})
+    assert outcomes[int] == {"exp": NOW}
+    assert outcomes[bool] == (JWTError, "leeway must be a number of seconds or a timedelta")
+
+
+def test_per_call_options_with_unhashable_values_still_work() -> None:
+    """Options holding an unhashable value (never memoised) are merged and applied like any other."""
+    options: dict[str, Any] = {"require_exp": True, "x-extra": ["unhashable"]}
+    with pytest.raises(MissingRequiredClaimError):
+        roundtrip({"a": 1}, options=options)
+    assert roundtrip({"exp": NOW + 1}, options=options) == {"exp": NOW + 1}
