@@ -51,15 +51,137 @@ SCHEMES = (SCHEME_PBKDF2_SHA256, SCHEME_BCRYPT, SCHEME_DJANGO_PBKDF2_SHA256)
 _DJANGO_SALT_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
+TYPE_CHECKING = False  # typing costs import time (import core.passwords budget); annotations are strings anyway
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class Scheme(Protocol):
+        """One hash format, as pwdlib's ``HasherProtocol``: recognise, verify, hash and judge a stored hash.
+
+        Stored hashes reach a scheme as checked text (``_hash_text``) and passwords as UTF-8 bytes within the
+        policy's length limit; the policy supplies the parameters of new hashes and the rehash thresholds.
+        """
+
+        name: str
+        default_rounds: int
+        rounds_range: tuple[int, int]
+
+        def identify(self, text: str) -> bool: ...
+        def verify(self, secret: bytes, text: str, *, pure: bool) -> bool: ...
+        def hash(self, secret: bytes, policy: PasswordHasher) -> str: ...
+        def needs_rehash(self, text: str, policy: PasswordHasher) -> bool: ...
+
+
+class _Pbkdf2:
+    """PBKDF2-HMAC-SHA256 with a 32-byte checksum; the subclasses differ in format and salt."""
+
+    default_rounds = DEFAULT_ROUNDS
+    rounds_range = (1, MAX_ROUNDS)
+    name: str
+    prefix: str
+
+    def identify(self, text: str) -> bool:
+        return text.startswith(self.prefix)
+
+    def parse(self, text: str) -> Pbkdf2Hash:
+        raise NotImplementedError
+
+    def salt(self, size: int) -> bytes:
+        raise NotImplementedError
+
+    def verify(self, secret: bytes, text: str, *, pure: bool) -> bool:
+        parsed = self.parse(text)
+        computed = pbkdf2_sha256(secret, parsed.salt, parsed.rounds, CHECKSUM_SIZE, pure=pure)
+        import hmac  # lazy: hmac loads OpenSSL's _hashlib (import-time budget)
+
+        return hmac.compare_digest(computed, parsed.checksum)
+
+    def hash(self, secret: bytes, policy: PasswordHasher) -> str:
+        salt = self.salt(policy.salt_size)
+        checksum = pbkdf2_sha256(secret, salt, policy.rounds, CHECKSUM_SIZE, pure=policy.pure_python)
+        return Pbkdf2Hash(policy.rounds, salt, checksum, django=self.prefix == DJANGO_PREFIX).to_string()
+
+    def needs_rehash(self, text: str, policy: PasswordHasher) -> bool:
+        parsed = self.parse(text)  # parsed even for another policy's scheme: a malformed hash is reported as such
+        return policy.scheme != self.name or _outside(policy, parsed.rounds) or self.short_salt(parsed)
+
+    def short_salt(self, parsed: Pbkdf2Hash) -> bool:
+        return False
+
+
+class PasslibPbkdf2(_Pbkdf2):
+    """passlib's ``$pbkdf2-sha256$<rounds>$<ab64 salt>$<ab64 checksum>``, the default scheme."""
+
+    name = SCHEME_PBKDF2_SHA256
+    prefix = PASSLIB_PREFIX
+
+    def parse(self, text: str) -> Pbkdf2Hash:
+        return parse_passlib(text)
+
+    def salt(self, size: int) -> bytes:
+        return os.urandom(size)
+
+    def short_salt(self, parsed: Pbkdf2Hash) -> bool:
+        return len(parsed.salt) < MIN_SALT_SIZE
+
+
+class DjangoPbkdf2(_Pbkdf2):
+    """Django's ``pbkdf2_sha256$<iterations>$<salt>$<b64 hash>``: a text salt (any characters but ``$``)."""
+
+    name = SCHEME_DJANGO_PBKDF2_SHA256
+    prefix = DJANGO_PREFIX
+
+    def parse(self, text: str) -> Pbkdf2Hash:
+        return parse_django(text)
+
+    def salt(self, size: int) -> bytes:
+        import secrets  # lazy: only Django-scheme policies draw a text salt
+
+        count = -(-size * 8 * 1000 // 5954)  # log2(62) = 5.954 bits per character, rounded up
+        return "".join(secrets.choice(_DJANGO_SALT_CHARS) for _ in range(count)).encode("ascii")
+
+
+class Bcrypt:
+    """``$2a$ $2b$ $2x$ $2y$`` hashes: the native ``bcrypt`` package when importable, else the pure engine."""
+
+    name = SCHEME_BCRYPT
+    default_rounds = DEFAULT_BCRYPT_COST
+    rounds_range = (_bcrypt.MIN_COST, _bcrypt.MAX_COST)
+
+    def identify(self, text: str) -> bool:
+        return _bcrypt.is_bcrypt(text)
+
+    def verify(self, secret: bytes, text: str, *, pure: bool) -> bool:
+        return _bcrypt.verify(secret, text, pure=pure)
+
+    def hash(self, secret: bytes, policy: PasswordHasher) -> str:
+        return _bcrypt.hash_new(secret, policy.rounds, policy.bcrypt_ident, pure=policy.pure_python)
+
+    def needs_rehash(self, text: str, policy: PasswordHasher) -> bool:
+        parsed = _bcrypt.parse(text)
+        return (policy.scheme != self.name or parsed.ident == "x" or not parsed.canonical
+                or _outside(policy, parsed.cost))
+
+
+def _outside(policy: PasswordHasher, rounds: int) -> bool:
+    """Whether a stored hash's rounds (bcrypt cost) fall outside the policy's ``min_rounds..max_rounds``."""
+    return rounds < policy.min_rounds or (policy.max_rounds is not None and rounds > policy.max_rounds)
+
+
+# In identification order (the prefixes do not overlap); SCHEMES lists the names in the order messages give them.
+_SCHEMES: tuple[Scheme, ...] = (PasslibPbkdf2(), DjangoPbkdf2(), Bcrypt())
+_BY_NAME: dict[str, Scheme] = {scheme.name: scheme for scheme in _SCHEMES}
+
+
 def identify(hashed: str | bytes) -> str:
     """The scheme of a stored hash: ``pbkdf2-sha256``, ``django-pbkdf2-sha256`` or ``bcrypt``; typed errors else."""
-    text = _hash_text(hashed)
-    if text.startswith(PASSLIB_PREFIX):
-        return SCHEME_PBKDF2_SHA256
-    if text.startswith(DJANGO_PREFIX):
-        return SCHEME_DJANGO_PBKDF2_SHA256
-    if _bcrypt.is_bcrypt(text):
-        return SCHEME_BCRYPT
+    return _scheme_of(_hash_text(hashed)).name
+
+
+def _scheme_of(text: str) -> Scheme:
+    for scheme in _SCHEMES:
+        if scheme.identify(text):
+            return scheme
     raise UnknownHashError("the stored hash belongs to no supported scheme")
 
 
@@ -91,8 +213,8 @@ class PasswordHasher:
     Hashing is synchronous and CPU-bound: the api layer runs it in a worker thread where threads exist.
     """
 
-    __slots__ = ("_bcrypt_ident", "_max_password_bytes", "_max_rounds", "_min_rounds", "_pure_python", "_rounds",
-                 "_salt_size", "_scheme")
+    __slots__ = ("_bcrypt_ident", "_impl", "_max_password_bytes", "_max_rounds", "_min_rounds", "_pure_python",
+                 "_rounds", "_salt_size", "_scheme")
 
     def __init__(
         self,
@@ -106,17 +228,17 @@ class PasswordHasher:
         scheme: str = SCHEME_PBKDF2_SHA256,
         bcrypt_ident: str = "2b",
     ) -> None:
-        if scheme not in SCHEMES:
+        impl = _BY_NAME.get(scheme) if isinstance(scheme, str) else None
+        if impl is None:
             raise InvalidPolicyError(f"scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}")
-        bcrypt = scheme == SCHEME_BCRYPT
         if rounds is None:
-            rounds = DEFAULT_BCRYPT_COST if bcrypt else DEFAULT_ROUNDS
+            rounds = impl.default_rounds
         min_rounds = rounds if min_rounds is None else min_rounds
         for name, value in (("rounds", rounds), ("min_rounds", min_rounds), ("salt_size", salt_size),
                             ("max_password_bytes", max_password_bytes), ("max_rounds", max_rounds or rounds)):
             if isinstance(value, bool) or not isinstance(value, int):
                 raise InvalidPolicyError(f"{name} must be an int, not {type(value).__name__}")
-        low, high = (_bcrypt.MIN_COST, _bcrypt.MAX_COST) if bcrypt else (1, MAX_ROUNDS)
+        low, high = impl.rounds_range
         if not low <= rounds <= high:
             raise InvalidPolicyError(f"rounds must be in {low}..{high} for {scheme}")
         if not 1 <= min_rounds <= rounds:
@@ -130,6 +252,7 @@ class PasswordHasher:
         if bcrypt_ident not in BCRYPT_IDENTS:
             raise InvalidPolicyError(f"bcrypt_ident must be one of {', '.join(BCRYPT_IDENTS)}, not {bcrypt_ident!r}")
         self._scheme = scheme
+        self._impl = impl
         self._rounds = rounds
         self._min_rounds = min_rounds
         self._max_rounds = max_rounds
@@ -200,48 +323,19 @@ class PasswordHasher:
 
         bcrypt keys are the password's first 72 bytes; the native ``bcrypt`` package computes them when importable.
         """
-        secret = self._secret(password)
-        if self._scheme == SCHEME_BCRYPT:
-            return _bcrypt.hash_new(secret, self._rounds, self._bcrypt_ident, pure=self._pure_python)
-        if self._scheme == SCHEME_DJANGO_PBKDF2_SHA256:
-            import secrets  # lazy: only Django-scheme policies draw a text salt
-
-            count = -(-self._salt_size * 8 * 1000 // 5954)  # log2(62) = 5.954 bits per character, rounded up
-            salt = "".join(secrets.choice(_DJANGO_SALT_CHARS) for _ in range(count)).encode("ascii")
-        else:
-            salt = os.urandom(self._salt_size)
-        checksum = pbkdf2_sha256(secret, salt, self._rounds, CHECKSUM_SIZE, pure=self._pure_python)
-        return Pbkdf2Hash(self._rounds, salt, checksum, django=self._scheme == SCHEME_DJANGO_PBKDF2_SHA256).to_string()
+        return self._impl.hash(self._secret(password), self)
 
     def verify(self, password: str | bytes, hashed: str | bytes) -> bool:
         """Whether the password matches the stored hash; typed ValueError subclasses for a malformed/unknown hash."""
         secret = self._secret(password)
-        scheme = identify(hashed)
         text = _hash_text(hashed)
-        if scheme == SCHEME_BCRYPT:
-            return _bcrypt.verify(secret, text, pure=self._pure_python)
-        parsed = parse_passlib(text) if scheme == SCHEME_PBKDF2_SHA256 else parse_django(text)
-        computed = pbkdf2_sha256(secret, parsed.salt, parsed.rounds, CHECKSUM_SIZE, pure=self._pure_python)
-        import hmac  # lazy: hmac loads OpenSSL's _hashlib (import-time budget)
-
-        return hmac.compare_digest(computed, parsed.checksum)
-
-    def _outside(self, rounds: int) -> bool:
-        return rounds < self._min_rounds or (self._max_rounds is not None and rounds > self._max_rounds)
+        return _scheme_of(text).verify(secret, text, pure=self._pure_python)
 
     def needs_rehash(self, hashed: str | bytes) -> bool:
         """Whether a (well-formed) stored hash falls short of the policy: another scheme, rounds outside
         ``min_rounds..max_rounds``, a PBKDF2 salt under 16 bytes, a ``$2x$`` or non-canonical bcrypt hash."""
-        scheme = identify(hashed)
         text = _hash_text(hashed)
-        if scheme == SCHEME_BCRYPT:
-            parsed_bcrypt = _bcrypt.parse(text)
-            return (scheme != self._scheme or parsed_bcrypt.ident == "x" or not parsed_bcrypt.canonical
-                    or self._outside(parsed_bcrypt.cost))
-        parsed = parse_passlib(text) if scheme == SCHEME_PBKDF2_SHA256 else parse_django(text)
-        if scheme != self._scheme or self._outside(parsed.rounds):
-            return True
-        return scheme == SCHEME_PBKDF2_SHA256 and len(parsed.salt) < MIN_SALT_SIZE
+        return _scheme_of(text).needs_rehash(text, self)
 
     def verify_and_update(self, password: str | bytes, hashed: str | bytes) -> tuple[bool, str | None]:
         """``(valid, new_hash)``: ``new_hash`` only when the password is correct and the stored hash is outdated."""

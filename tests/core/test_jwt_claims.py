@@ -249,3 +249,14 @@ def test_per_call_options_with_unhashable_values_still_work() -> None:
     with pytest.raises(MissingRequiredClaimError):
         roundtrip({"a": 1}, options=options)
     assert roundtrip({"exp": NOW + 1}, options=options) == {"exp": NOW + 1}
+
+
+def test_numbers_beyond_a_floats_range_get_typed_errors_not_overflow() -> None:
+    """An int claim too large for a float is an out-of-range NumericDate; such an int leeway is just a long leeway."""
+    for claims in ({"exp": 10**400}, {"nbf": -(10**400)}, {"iat": 10**400}):
+        with pytest.raises(InvalidClaimTypeError):
+            roundtrip(claims)
+    assert roundtrip({"exp": NOW - 10**6}, options={"leeway": 10**400}) == {"exp": NOW - 10**6}
+    for leeway in (float("nan"), float("inf"), float("-inf")):
+        with pytest.raises(JWTError, match="leeway must be"):
+            roundtrip({"a": 1}, options={"leeway": leeway})

@@ -25,7 +25,7 @@ from core.passwords import (
     UnknownHashError,
 )
 
-# passlib's documented example, reproduced in /work/shared/facts.md: "password", 16 zero bytes of salt, 1000 rounds.
+# passlib's pbkdf2_sha256 of "password", 16 zero bytes of salt, 1000 rounds (in compat_tests/data too).
 PASSLIB_EXAMPLE = "$pbkdf2-sha256$1000$AAAAAAAAAAAAAAAAAAAAAA$dGBRjrF0HXvnspFIKLlwEavbAfLm6U/5VEkKXHS.VVQ"
 # bcrypt of "password" at cost 4 with a fixed salt (made with pyca/bcrypt 4.3.0; compat_tests re-check it).
 BCRYPT_EXAMPLE = "$2b$04$abcdefghijklmnopqrstuughE8Ev8uGFaUgY2cNEySvxngrb/Jzdm"
