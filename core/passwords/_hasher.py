@@ -4,6 +4,9 @@ By default new hashes are PBKDF2-HMAC-SHA256 in passlib's format. 600,000 rounds
 Sheet figure for PBKDF2-HMAC-SHA256 (2023). Stored bcrypt hashes (and Django PBKDF2 hashes) verify and count as
 outdated, so ``verify_and_update`` moves every user to the policy on their next successful login. A policy may also
 make bcrypt or Django hashes (``scheme=``): that is what ``CryptContext`` builds on for passlib's configurations.
+
+Each scheme is one small class (``Scheme``, after pwdlib's ``HasherProtocol``: identify, verify, hash, needs
+rehash); the policy finds a stored hash's scheme once per call and leaves the format to it.
 """
 
 from __future__ import annotations
@@ -30,27 +33,6 @@ from core.passwords._pbkdf2_format import (
     parse_passlib,
 )
 
-DEFAULT_ROUNDS = 600_000  # OWASP Password Storage Cheat Sheet (2023), PBKDF2-HMAC-SHA256
-# bcrypt cost of new bcrypt hashes: passlib 1.7.4's default (OWASP asks for at least 10). 2**12 EksBlowfish rounds
-# measured ~0.24 s with the native package and ~16 s in the pure engine on CPython 3.11.
-DEFAULT_BCRYPT_COST = 12
-BCRYPT_IDENTS = ("2a", "2b", "2y")  # labels new hashes may carry; all hash alike (``$2x$`` is the bug: never made)
-DEFAULT_SALT_SIZE = 16  # 128 bits: NIST SP 800-132 §5.1 asks for at least 128; passlib's default too
-MIN_SALT_SIZE = 16
-# passlib.utils.MAX_PASSWORD_SIZE: longer passwords are refused for hashing and verifying alike, so a request
-# cannot make the server hash megabytes (PBKDF2 hashes a long key once; this bound keeps that cheap).
-DEFAULT_MAX_PASSWORD_BYTES = 4096
-# No stored hash of any supported scheme is longer than this (a 1024-byte salt in ab64 is 1366 characters).
-MAX_HASH_LENGTH = 2048
-
-SCHEME_PBKDF2_SHA256 = "pbkdf2-sha256"
-SCHEME_DJANGO_PBKDF2_SHA256 = "django-pbkdf2-sha256"
-SCHEME_BCRYPT = "bcrypt"
-SCHEMES = (SCHEME_PBKDF2_SHA256, SCHEME_BCRYPT, SCHEME_DJANGO_PBKDF2_SHA256)
-# Django's salt alphabet (django.utils.crypto.RANDOM_STRING_CHARS); 22 of them carry 128 bits, Django's salt_entropy.
-_DJANGO_SALT_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-
-
 TYPE_CHECKING = False  # typing costs import time (import core.passwords budget); annotations are strings anyway
 if TYPE_CHECKING:
     from typing import Protocol
@@ -70,6 +52,27 @@ if TYPE_CHECKING:
         def verify(self, secret: bytes, text: str, *, pure: bool) -> bool: ...
         def hash(self, secret: bytes, policy: PasswordHasher) -> str: ...
         def needs_rehash(self, text: str, policy: PasswordHasher) -> bool: ...
+
+
+DEFAULT_ROUNDS = 600_000  # OWASP Password Storage Cheat Sheet (2023), PBKDF2-HMAC-SHA256
+# bcrypt cost of new bcrypt hashes: passlib 1.7.4's default (OWASP asks for at least 10). 2**12 EksBlowfish rounds
+# measured ~0.24 s with the native package and ~16 s in the pure engine on CPython 3.11.
+DEFAULT_BCRYPT_COST = 12
+BCRYPT_IDENTS = ("2a", "2b", "2y")  # labels new hashes may carry; all hash alike (``$2x$`` is the bug: never made)
+DEFAULT_SALT_SIZE = 16  # 128 bits: NIST SP 800-132 §5.1 asks for at least 128; passlib's default too
+MIN_SALT_SIZE = 16
+# passlib.utils.MAX_PASSWORD_SIZE: longer passwords are refused for hashing and verifying alike, so a request
+# cannot make the server hash megabytes (PBKDF2 hashes a long key once; this bound keeps that cheap).
+DEFAULT_MAX_PASSWORD_BYTES = 4096
+# No stored hash of any supported scheme is longer than this (a 1024-byte salt in ab64 is 1366 characters).
+MAX_HASH_LENGTH = 2048
+
+SCHEME_PBKDF2_SHA256 = "pbkdf2-sha256"
+SCHEME_DJANGO_PBKDF2_SHA256 = "django-pbkdf2-sha256"
+SCHEME_BCRYPT = "bcrypt"
+SCHEMES = (SCHEME_PBKDF2_SHA256, SCHEME_BCRYPT, SCHEME_DJANGO_PBKDF2_SHA256)
+# Django's salt alphabet (django.utils.crypto.RANDOM_STRING_CHARS); 22 of them carry 128 bits, Django's salt_entropy.
+_DJANGO_SALT_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
 class _Pbkdf2:
