@@ -84,15 +84,15 @@ def _outside_strings(data: bytes) -> bytes:
     return b"".join(data.replace(b"\\\\", b"").replace(b'\\"', b"").split(b'"')[::2])
 
 
-def _nesting_problem(data: bytes) -> str | None:
-    """Why ``data`` cannot be handed to the recursive scanner, or None: brackets outside strings nested deeper
-    than MAX_JSON_DEPTH, or unbalanced (then it is not JSON at all).
+def _nesting_problem(outside: bytes) -> str | None:
+    """Why a JSON text cannot be handed to the recursive scanner, or None: its brackets outside strings
+    (``outside``, from ``_outside_strings``) nested deeper than MAX_JSON_DEPTH, or unbalanced (then it is not JSON).
 
     Linear in ``len(data)`` and all in C-level bytes operations, because it runs on attacker-chosen headers before
     any signature check: ``_outside_strings``, then at most MAX_JSON_DEPTH passes of ``bytes.replace`` over what
     is left (no regex: backtracking over an unclosed string is quadratic).
     """
-    brackets = _outside_strings(data).translate(_BRACKETS_ONLY, _NOT_BRACKETS)
+    brackets = outside.translate(_BRACKETS_ONLY, _NOT_BRACKETS)
     # Each pass deletes every innermost "[]" pair, so balanced brackets of depth d vanish in exactly d passes.
     for _ in range(MAX_JSON_DEPTH):
         if not brackets:
@@ -164,7 +164,7 @@ def json_object(data: bytes, what: str) -> dict[str, Any]:
     arrays = data.count(b"[")
     # Two C-level counts clear nearly every real token before the costlier depth scan.
     if objects + arrays > MAX_JSON_DEPTH:
-        problem = _nesting_problem(data)
+        problem = _nesting_problem(_outside_strings(data))
         if problem:
             raise MalformedTokenError(f"Invalid {what} string: {problem}")
     try:
@@ -214,11 +214,15 @@ def json_header(data: bytes) -> dict[str, Any]:
     caller can make expensive: nested objects are left as tuples of their (name, value) pairs instead of being
     built into dicts and scanned again. ``get_unverified_header`` parses fully, with ``json_object``.
     """
-    if data.count(b"{") + data.count(b"[") > MAX_JSON_DEPTH:
-        problem = _nesting_problem(data)
+    objects = data.count(b"{")
+    arrays = data.count(b"[")
+    outside = None  # the text outside strings, computed once: this runs on anonymous callers' headers
+    if objects + arrays > MAX_JSON_DEPTH:
+        outside = _outside_strings(data)
+        problem = _nesting_problem(outside)
         if problem:
             raise MalformedTokenError(f"Invalid header string: {problem}")
-    if data.count(b"{") == 1 and b"[" not in data:  # flat, as nearly every header is: the checks json_object makes
+    if objects == 1 and not arrays:  # flat, as nearly every header is: the checks json_object makes
         return json_object(data, "header")
     try:
         members = _parse(data.decode("utf-8"), _scan_pairs)
@@ -229,7 +233,7 @@ def json_header(data: bytes) -> dict[str, Any]:
     header = dict(members)
     if len(header) != len(members):
         raise MalformedTokenError("Invalid header string: duplicate member names")
-    if _overflows(_outside_strings(data)):
+    if _overflows(_outside_strings(data) if outside is None else outside):
         _out_of_range("header")
     return header
 

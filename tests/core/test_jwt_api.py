@@ -322,3 +322,16 @@ def test_pathological_tokens_raise_jwt_errors(token: Any) -> None:
     """1 MB strings, deeply nested JSON and trailing NULs raise JWTError subclasses, never anything else."""
     with pytest.raises(JWTError):
         codec.decode(token, KEY)
+
+
+def test_only_flat_headers_are_memoised() -> None:
+    """A flat header's parse is kept for the next token; a nested one (never a real header) is parsed every time."""
+    from core.jwt import _api
+
+    flat = codec.encode({"a": 1}, KEY, headers={"kid": "k1"})
+    nested = codec.encode({"a": 1}, KEY, headers={"kid": "k1", "x": [1, {"y": 2}]})
+    _api._HEADERS.clear()
+    for token in (flat, nested):
+        assert codec.decode(token, KEY, algorithms=["HS256"]) == {"a": 1}
+        assert codec.get_unverified_header(token)["kid"] == "k1"
+    assert list(_api._HEADERS) == [flat.split(".")[0].encode("ascii")]
