@@ -126,7 +126,9 @@ class AppContext:
             from core.jwt import JWT
 
             # Our own keys are at least 32 bytes in production (Settings); refuse shorter ones outright there.
-            self._jwt = JWT(strict_key_length=self.settings.is_production)
+            # The claims every api token must carry, compiled once with the instance (not per decode).
+            self._jwt = JWT(strict_key_length=self.settings.is_production,
+                            options={"require_exp": True, "require_sub": True})
         return self._jwt
 
     # -- database --------------------------------------------------------------------------------------------

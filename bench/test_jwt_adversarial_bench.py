@@ -8,7 +8,9 @@ stray separators. Hypothesis adds JSON structures of its own choosing, repeated 
 of those join the hand-made ones.
 
 Every header is made distinct per call (an attacker varies them too), so the parsed-header cache never helps.
-The ordinary decode is the api's own call on the api's own token shape, header cached as in steady state. Both
+The ordinary decode is a valid token of the api's shape through the module-level ``decode`` with per-call options,
+as a python-jose user calls it (the api's own instance compiles those options once, which makes both sides a
+little cheaper), header cached as in steady state. Both
 sides are timed in alternating batches (bench/_interleave.py); the budget is the worst median over the median of
 the ordinary decode.
 """
