@@ -46,7 +46,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from core.db import Database
@@ -272,3 +272,15 @@ class RateLimiter:
         too: undoing it could reopen a wait a guesser caused."""
         if attempt.pair_verdict is not None:
             await self.refund(db, attempt.pair, attempt.pair_verdict)
+
+
+async def refuse_over_limit(context: Any, db: Database, client: str, scope: str, limit: Limit, what: str) -> None:
+    """Count one hit of ``client`` against ``limit`` for ``scope``; over it: a ``throttled`` event and 429
+    ``too_many_attempts`` with ``Retry-After`` (``what`` names the requests in the message)."""
+    from api.errors import ApiError
+
+    verdict = await context.limiter.hit(db, f"{scope}:{client_key(client)}", limit)
+    if not verdict.allowed:
+        context.events.emit("throttled", scope=scope, limit="client", client=client, hits=verdict.hits)
+        raise ApiError(429, "too_many_attempts", f"too many {what} from this address; try again later",
+                       {"Retry-After": str(verdict.retry_after)})

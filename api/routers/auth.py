@@ -23,7 +23,7 @@ from api.errors import ApiError, unauthorized
 from api.routers._table import RouteTable
 from api.schemas import ERROR_RESPONSE, PasswordChange, Registration, Token, User
 from api.site_flags import in_maintenance
-from api.throttle import REGISTER_LIMIT, client_key
+from api.throttle import REGISTER_LIMIT, refuse_over_limit
 from api.tokens import issue_token
 
 router = RouteTable(prefix="/auth", tags=["auth"])
@@ -178,11 +178,7 @@ async def register(body: Registration, request: Request, context: Context, db: D
     if not await context.flags.registration_open(db):
         raise ApiError(403, "registration_closed", "sign-up is closed on this site")
     client = client_id(request)
-    verdict = await context.limiter.hit(db, f"register:{client_key(client)}", REGISTER_LIMIT)
-    if not verdict.allowed:
-        context.events.emit("throttled", scope="register", limit="client", client=client, hits=verdict.hits)
-        raise ApiError(429, "too_many_attempts", "too many sign-ups from this address; try again later",
-                       {"Retry-After": str(verdict.retry_after)})
+    await refuse_over_limit(context, db, client, "register", REGISTER_LIMIT, "sign-ups")
     hashed = await context.hash_password(body.password)
     row = await accounts.insert(db, body.email, hashed)
     context.events.emit("user_registered", user_id=int(row["id"]), client=client, email=body.email)

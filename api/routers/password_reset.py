@@ -20,7 +20,13 @@ from api.deps import DB, Context, SuperAdmin, client_id
 from api.errors import ApiError
 from api.routers._table import RouteTable
 from api.schemas import ERROR_RESPONSE, Accepted, PasswordResetConfirm, PasswordResetLink, PasswordResetRequest
-from api.throttle import RESET_ACCOUNT_LIMIT, RESET_CLIENT_LIMIT, account_key, client_key, login_account_counter
+from api.throttle import (
+    RESET_ACCOUNT_LIMIT,
+    RESET_CLIENT_LIMIT,
+    account_key,
+    login_account_counter,
+    refuse_over_limit,
+)
 from api.tokens import PASSWORD_RESET, issue_reset_token, user_from_token
 
 router = RouteTable(prefix="", tags=["auth"])
@@ -48,11 +54,7 @@ async def request_password_reset(body: PasswordResetRequest, request: Request, b
                        "password reset is not set up on this server: set PASSWORD_RESET_WEBHOOK_URL (or use "
                        "POST /users/{id}/password-reset as a super admin)")
     client = client_id(request)
-    verdict = await context.limiter.hit(db, f"reset:{client_key(client)}", RESET_CLIENT_LIMIT)
-    if not verdict.allowed:
-        context.events.emit("throttled", scope="password_reset", limit="client", client=client, hits=verdict.hits)
-        raise ApiError(429, "too_many_attempts", "too many reset requests from this address; try again later",
-                       {"Retry-After": str(verdict.retry_after)})
+    await refuse_over_limit(context, db, client, "reset", RESET_CLIENT_LIMIT, "reset requests")
     key = key_of(body.email)
     row = await accounts.by_key(db, key)
     # Counted for every address, known or not: the same work whatever the answer would reveal.
