@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api import _core
 from api.errors import ApiError
 
 _COLUMNS = ("SELECT id, email, hashed_password, is_active, is_superuser, token_version, created_at, updated_at "
@@ -51,18 +52,14 @@ def others_remain(dialect: str) -> str:
 
 def key_of(email: str) -> str:
     """The address key of ``email`` (already normalised by ``core.emails``, or any text for a lookup)."""
-    from core.emails import email_key
-
-    return email_key(email)
+    return _core.emails.email_key(email)
 
 
 def login_key(username: str) -> str:
     """The key a login name looks up: the address normalised as at sign-up, or (not an address) the text folded."""
-    from core.emails import EmailNotValidError, validate_email
-
     try:
-        return key_of(validate_email(username.strip()).normalized)
-    except EmailNotValidError:
+        return key_of(_core.emails.validate_email(username.strip()).normalized)
+    except _core.emails.EmailNotValidError:
         return key_of(username.strip())[:254]
 
 
@@ -79,9 +76,7 @@ def email_taken() -> ApiError:
 
 def now_text() -> str:
     """The current UTC time as the text every dialect stores (``core.db.now_text``)."""
-    from core.db import now_text as core_now_text
-
-    return core_now_text()
+    return _core.db.now_text()
 
 
 # -- reads ---------------------------------------------------------------------------------------------------------
@@ -108,12 +103,10 @@ async def page(db: Any, limit: int, offset: int) -> tuple[list[dict[str, Any]], 
 async def insert(db: Any, email: str, hashed: str, *, is_active: bool = True,
                  is_superuser: bool = False) -> dict[str, Any]:
     """Create an account and return its row; 409 ``email_taken`` when another account has the address's key."""
-    from core.db import IntegrityError
-
     key = key_of(email)
     try:
         await db.execute(_INSERT, (email, key, hashed, is_active, is_superuser))
-    except IntegrityError:
+    except _core.db.IntegrityError:
         raise email_taken() from None
     row = await by_key(db, key)
     assert row is not None
@@ -129,8 +122,6 @@ async def update(db: Any, user_id: int, changes: dict[str, Any], *, end_sessions
     active super admin remains. ``expected``: only while these columns still hold these values (a compare-and-set).
     409 ``email_taken`` when the new address's key belongs to another account.
     """
-    from core.db import IntegrityError
-
     assert _UPDATABLE.issuperset(changes), sorted(set(changes) - _UPDATABLE)
     values = dict(changes)
     if "email" in values:
@@ -149,7 +140,7 @@ async def update(db: Any, user_id: int, changes: dict[str, Any], *, end_sessions
         params += [True, True, user_id]
     try:
         changed: int = await db.execute(sql, params)
-    except IntegrityError:
+    except _core.db.IntegrityError:
         raise email_taken() from None
     return changed
 

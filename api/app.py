@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 
+from api import _core
 from api.context import ON_PYODIDE, AppContext
 from api.cors import Cors
 from api.errors import install_error_handlers
@@ -32,10 +33,8 @@ log = logging.getLogger("leancore.api")
 
 
 async def initialize_on_startup(context: AppContext) -> None:
-    from core.initialization import initialize_database
-
     db = await context.database()
-    report = await initialize_database(db, context.settings, hasher=context.hasher.hash)
+    report = await _core.initialization.initialize_database(db, context.settings, hasher=context.hasher.hash)
     context.events.emit("initialization_run", via="startup", ok=report.ok, changed=report.changed,
                         schema_version=report.schema_version, errors=len(report.errors))
     if not report.ok:
@@ -45,12 +44,9 @@ async def initialize_on_startup(context: AppContext) -> None:
 
 async def report_uninitialized(context: AppContext) -> None:
     """Without INIT_ON_STARTUP: one warning line at startup if the database is not initialised, saying what to run."""
-    from core.db import DatabaseError
-    from core.initialization import is_database_initialized
-
     try:
-        context.initialized = await is_database_initialized(await context.database())
-    except DatabaseError as exc:
+        context.initialized = await _core.initialization.is_database_initialized(await context.database())
+    except _core.db.DatabaseError as exc:
         log.error("the database cannot be checked at startup: %s", exc)
         return
     if not context.initialized:
@@ -59,12 +55,10 @@ async def report_uninitialized(context: AppContext) -> None:
 
 async def report_missing_super_admin(context: AppContext) -> None:
     """On an initialised database without an active super admin: one warning line saying how to create one."""
-    from core.db import DatabaseError
-
     try:
         row = await (await context.database()).fetch_one(
             "SELECT id FROM users WHERE is_superuser = ? AND is_active = ? LIMIT 1", (True, True))
-    except DatabaseError as exc:
+    except _core.db.DatabaseError as exc:
         log.error("the users table cannot be read at startup: %s", exc)
         return
     if row is None:

@@ -17,6 +17,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
+from api import _core
 from api.events import SecurityEvents
 from api.site_flags import SiteFlags
 from api.throttle import RateLimiter
@@ -69,17 +70,13 @@ class AppContext:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            from core.settings import Settings
-
-            self._settings = Settings.from_env()
+            self._settings = _core.settings.Settings.from_env()
         return self._settings
 
     def check_settings(self) -> None:
         """Refuse, at startup, token settings that would make every token check fail: core raises ``JWTError`` for
         a caller's mistake (a non-string audience, a bad lifetime), which would otherwise surface as a 401 on every
         request. Settings.from_env already guarantees these; a hand-built Settings may not."""
-        from core.settings import SettingsError
-
         settings, problems = self.settings, []
         for name in ("token_audience", "token_issuer"):
             value = getattr(settings, name)
@@ -90,7 +87,7 @@ class AppContext:
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < 10**9:
                 problems.append(f"{name}: must be a positive integer below 10**9, got {value!r}")
         if problems:
-            raise SettingsError(problems)
+            raise _core.settings.SettingsError(problems)
 
     @property
     def secret_key(self) -> str:
@@ -99,9 +96,7 @@ class AppContext:
         if key is not None:
             return key
         if self.settings.is_production:  # Settings.from_env refuses this; a hand-built Settings might not
-            from core.settings import SettingsError
-
-            raise SettingsError(["SECRET_KEY: required in production"])
+            raise _core.settings.SettingsError(["SECRET_KEY: required in production"])
         if self._generated_key is None:
             import secrets
 
@@ -115,19 +110,15 @@ class AppContext:
     @property
     def hasher(self) -> PasswordHasher:
         if self._hasher is None:
-            from core.passwords import PasswordHasher
-
-            self._hasher = PasswordHasher(rounds=self.settings.password_rounds)
+            self._hasher = _core.passwords.PasswordHasher(rounds=self.settings.password_rounds)
         return self._hasher
 
     @property
     def jwt(self) -> JWT:
         if self._jwt is None:
-            from core.jwt import JWT
-
             # Our own keys are at least 32 bytes in production (Settings); refuse shorter ones outright there.
             # The claims every api token must carry, compiled once with the instance (not per decode).
-            self._jwt = JWT(strict_key_length=self.settings.is_production,
+            self._jwt = _core.jwt.JWT(strict_key_length=self.settings.is_production,
                             options={"require_exp": True, "require_sub": True})
         return self._jwt
 
@@ -152,10 +143,8 @@ class AppContext:
         return self._database
 
     async def _connect(self) -> Database:
-        from core.db import connect
-
         settings = self.settings
-        self._database = await connect(
+        self._database = await _core.db.connect(
             settings.database_url, timeout=settings.database_statement_timeout,
             statement_timeout=settings.database_statement_timeout, call_timeout=settings.database_timeout,
             pool_size=settings.database_pool_size,

@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import _core
 from core.errors import LeancoreError
 
 if TYPE_CHECKING:
@@ -104,24 +105,16 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 def status_for(exc: LeancoreError) -> tuple[int, dict[str, str] | None]:
     """The HTTP status (and headers) for a core error."""
-    from core.db import (
-        DatabaseError,
-        DatabaseUnavailableError,
-        DatabaseValueError,
-        IntegrityError,
-        TransactionConflictError,
-    )
-    from core.jwt import JWTError
-
-    if isinstance(exc, IntegrityError):
+    db = _core.db
+    if isinstance(exc, db.IntegrityError):
         return 409, None
-    if isinstance(exc, TransactionConflictError):
+    if isinstance(exc, db.TransactionConflictError):
         return 409, RETRY_SOON  # the database is fine; the same request is likely to succeed on its own
-    if isinstance(exc, DatabaseValueError):  # a value the request carried that the database cannot store
+    if isinstance(exc, db.DatabaseValueError):  # a value the request carried that the database cannot store
         return 422, None
-    if isinstance(exc, (DatabaseUnavailableError, DatabaseError)):
+    if isinstance(exc, (db.DatabaseUnavailableError, db.DatabaseError)):
         return 503, None
-    if isinstance(exc, JWTError):
+    if isinstance(exc, _core.jwt.JWTError):
         return 401, BEARER
     if isinstance(exc, ValueError):
         return 400, None

@@ -48,6 +48,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from api import _core
+
 if TYPE_CHECKING:
     from core.db import Database
 
@@ -158,9 +160,7 @@ def client_key(client: str) -> str:
 def account_key(email: str) -> str:
     """The throttle key part for an account: the address key (``core.emails.email_key``: case and compatibility
     forms folded), so another spelling of the address does not open a new counter."""
-    from core.emails import email_key
-
-    return email_key(email)
+    return _core.emails.email_key(email)
 
 
 def login_account_counter(email: str) -> str:

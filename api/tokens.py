@@ -19,7 +19,7 @@ import hmac
 import time
 from typing import TYPE_CHECKING, Any
 
-from api import accounts
+from api import _core, accounts
 from api.errors import unauthorized
 
 if TYPE_CHECKING:
@@ -77,8 +77,6 @@ async def user_from_token(request: Request, context: AppContext, db: Database, t
     """The active user a token names, for an access token (``use`` None) or a token of that ``use``; 401 (and a
     ``token_rejected`` event) otherwise. Codes: the core error's for a bad token, ``wrong_token_use``,
     ``invalid_token`` (no such active user) and ``token_revoked`` (the stamp no longer matches)."""
-    from core.jwt import JWTError
-
     settings = context.settings
     what = "access token" if use is None else "reset token"
     try:
@@ -87,7 +85,7 @@ async def user_from_token(request: Request, context: AppContext, db: Database, t
             issuer=settings.token_issuer,
         )
         user_id = int(claims["sub"]) if str(claims["sub"]).isascii() and str(claims["sub"]).isdigit() else None
-    except JWTError as exc:
+    except _core.jwt.JWTError as exc:
         context.events.emit("token_rejected", code=exc.code, client=_client(request))
         raise unauthorized(exc.code, f"the {what} is invalid or expired") from None
     if claims.get(USE_CLAIM) != use:

@@ -20,6 +20,8 @@ from typing import Annotated
 from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from api import _core
+
 # The same bound pydantic applies before parsing, so a huge body cannot make validation slow.
 MAX_EMAIL_LENGTH = 2048
 _NAME_CHARS = r"[\w!#$%&'*+\-/=?^_`{|}~]"
@@ -42,13 +44,11 @@ def normalise_email(value: str) -> str:
         raise _invalid("An email address cannot contain a line break.")
     # core.emails (10 modules) loads on the first address, not at ``import api``: a cold start that serves no
     # registration or profile change never needs it (bench api.coldstart; worker.py preloads it for the snapshot).
-    from core.emails import EmailNotValidError, validate_email
-
     match = _PRETTY_EMAIL.fullmatch(value)
     address = match.group(3) if match else value
     try:
-        return validate_email(address.strip()).normalized
-    except EmailNotValidError as exc:
+        return _core.emails.validate_email(address.strip()).normalized
+    except _core.emails.EmailNotValidError as exc:
         raise _invalid(str(exc)) from exc
 
 

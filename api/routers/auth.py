@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 from fastapi import Request
 from fastapi.responses import Response
 
-from api import accounts
+from api import _core, accounts
 from api.accounts import login_key, public_user
 from api.deps import DB, Context, CurrentUser, client_id
 from api.errors import ApiError, unauthorized
@@ -75,8 +75,6 @@ async def _read_form(request: Request) -> tuple[str, str]:
 
 async def _check_password(context: Any, row: dict[str, Any] | None, password: str) -> tuple[str | None, str | None]:
     """Why the login fails (None: it succeeds) and the upgraded hash to store, if any."""
-    from core.passwords import PasswordError
-
     if row is None:
         rounds = context.hasher.rounds
         if rounds not in _DUMMY:
@@ -85,7 +83,7 @@ async def _check_password(context: Any, row: dict[str, Any] | None, password: st
         return "unknown_user", None
     try:
         valid, new_hash = await context.verify_and_update(password, row["hashed_password"])
-    except PasswordError as exc:  # a stored hash we cannot read: the account cannot log in
+    except _core.passwords.PasswordError as exc:  # a stored hash we cannot read: the account cannot log in
         return f"bad_hash:{exc.code}", None
     if not valid:
         return "wrong_password", None

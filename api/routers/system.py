@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 
+from api import _core
 from api.context import ON_PYODIDE
 from api.deps import DB, Context, SuperAdmin, bearer_scheme, client_id
 from api.errors import ApiError, error_body, forbidden, unauthorized
@@ -45,9 +46,7 @@ async def _ping(context: Any, check_initialized: bool) -> None:
 
 
 async def _read_initialized(context: Any, db: Any) -> None:
-    from core.initialization import is_database_initialized
-
-    context.initialized = await is_database_initialized(db)
+    context.initialized = await _core.initialization.is_database_initialized(db)
 
 
 @router.get("/health", response_model=Health, response_model_exclude_none=True, responses={503: {"model": Health}})
@@ -60,8 +59,6 @@ async def health(request: Request) -> Any:
     request is a health check inside the 1 s startup limit, and reading the shipped migration files would cost it
     (workers.snapshot.first_request, bench/test_workers_bench.py).
     """
-    from core.db import DatabaseError
-
     context = request.app.state.leancore
     db = context.open_database
     check_initialized = not context.initialized and not ON_PYODIDE
@@ -76,8 +73,8 @@ async def health(request: Request) -> Any:
                 await _ping(context, check_initialized)
         else:
             await asyncio.wait_for(_ping(context, check_initialized), HEALTH_TIMEOUT_SECONDS)
-    except (DatabaseError, asyncio.TimeoutError) as exc:
-        code = exc.code if isinstance(exc, DatabaseError) else "database_unavailable"
+    except (_core.db.DatabaseError, asyncio.TimeoutError) as exc:
+        code = exc.code if isinstance(exc, _core.db.DatabaseError) else "database_unavailable"
         return JSONResponse({"status": "unhealthy", "database": "unavailable", "code": code,
                              "message": "the database is unavailable"}, status_code=503)
     if check_initialized and not context.initialized:
@@ -110,19 +107,18 @@ def _version() -> str:
 async def status(_: SuperAdmin, context: Context, db: DB) -> Any:
     """Runtime, database, users (and the ids of accounts whose addresses collide: give each a distinct address),
     password policy, package version and security-event counters."""
-    from core.initialization import EMAIL_KEY_MIGRATION, email_collisions, is_database_initialized
-    from core.migrations import applied_migrations, version_of
-
-    applied = await applied_migrations(db)
+    initialization, migrations = _core.initialization, _core.migrations
+    applied = await migrations.applied_migrations(db)
     users = await db.fetch_one("SELECT COUNT(*) AS n FROM users")
     hasher = context.hasher
     return {
         "version": _version(),
         "runtime": _runtime(),
-        "database": {"type": db.dialect, "initialized": await is_database_initialized(db),
-                     "migrations": applied, "schema_version": max(map(version_of, applied), default=0)},
+        "database": {"type": db.dialect, "initialized": await initialization.is_database_initialized(db),
+                     "migrations": applied, "schema_version": max(map(migrations.version_of, applied), default=0)},
         "users": int(users["n"]) if users else None,
-        "email_collisions": await email_collisions(db) if EMAIL_KEY_MIGRATION in applied else [],
+        "email_collisions": (await initialization.email_collisions(db)
+                             if initialization.EMAIL_KEY_MIGRATION in applied else []),
         "password_policy": {"scheme": hasher.scheme, "rounds": hasher.rounds, "min_rounds": hasher.min_rounds,
                             "max_password_bytes": hasher.max_password_bytes},
         "security_events": context.events.snapshot(),
@@ -138,16 +134,13 @@ async def initialize_database(
     token: Annotated[str | None, Depends(bearer_scheme)] = None,
 ) -> Any:
     """Run the idempotent initialisation (migrations, super admin, site settings) and return its report."""
-    from core.db import DatabaseError, DatabaseUnavailableError
-    from core.initialization import initialize_database as run
-
     client = client_id(request)
     try:
         refusal = await context.limiter.first_refusal(
             db, [("client", f"init:{client_key(client)}", INIT_LIMIT), ("global", "init-global", INIT_GLOBAL_LIMIT)])
-    except DatabaseUnavailableError:
+    except _core.db.DatabaseUnavailableError:
         raise
-    except DatabaseError:
+    except _core.db.DatabaseError:
         context.events.emit("rate_limit_unavailable", scope="init", client=client)
         refusal = None
     if refusal is not None:
@@ -173,7 +166,7 @@ async def initialize_database(
         via = "super_admin"
     else:
         raise unauthorized("not_authenticated", "send X-Init-Secret or a super admin's bearer token")
-    report = await run(db, settings, hasher=context.hasher.hash)
+    report = await _core.initialization.initialize_database(db, settings, hasher=context.hasher.hash)
     context.events.emit("initialization_run", via=via, client=client, ok=report.ok, changed=report.changed,
                         schema_version=report.schema_version, errors=len(report.errors))
     if not report.ok:
