@@ -35,8 +35,12 @@ def _bearer_token(request: Request) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-async def _super_admin_or_closed(request: Request, context: AppContext, db: "Database", token: str | None) -> None:
-    """During maintenance: pass an active super admin's token, answer 503 to everything else."""
+async def _maintenance_gate(request: Request, context: AppContext, db: "Database", token: str | None) -> None:
+    """During maintenance, outside the exempt paths: pass an active super admin's token, 503 to everything else.
+    ``token`` None: the request's bearer token, read only then (the header is parsed during maintenance only)."""
+    if exempt(request.scope["path"]) or not await context.flags.maintenance(db):
+        return
+    token = token or _bearer_token(request)
     if token:
         try:
             user = await user_from_token(request, context, db, token)
@@ -52,8 +56,7 @@ async def get_database(request: Request) -> Any:  # Any: FastAPI evaluates this;
     # FastAPI builds per route at app build time (bench api.coldstart, workers.nosnapshot).
     context: AppContext = request.app.state.leancore
     db = await context.database()
-    if not exempt(request.scope["path"]) and await context.flags.maintenance(db):
-        await _super_admin_or_closed(request, context, db, _bearer_token(request))
+    await _maintenance_gate(request, context, db, None)
     return db
 
 
@@ -72,8 +75,7 @@ def client_id(request: Request) -> str:
 async def _bearer_user(request: Request, token: str | None) -> dict[str, Any]:
     context: AppContext = request.app.state.leancore
     db = await context.database()  # first, as before: an unreachable database answers 503 even without a token
-    if not exempt(request.scope["path"]) and await context.flags.maintenance(db):
-        await _super_admin_or_closed(request, context, db, token)
+    await _maintenance_gate(request, context, db, token)
     if not token:
         raise unauthorized("not_authenticated", "a bearer token is required")
     return await user_from_token(request, context, db, token)

@@ -140,17 +140,22 @@ async def me(user: CurrentUser) -> Any:
     return public_user(user)
 
 
+async def check_current_password(request: Request, context: Any, user: dict[str, Any], password: str) -> None:
+    """422 ``wrong_password`` (and a ``login_failed`` event) unless ``password`` is the user's current one."""
+    valid, _ = await context.verify_and_update(password, user["hashed_password"])
+    if not valid:
+        context.events.emit("login_failed", reason="wrong_current_password", client=client_id(request),
+                            user_id=int(user["id"]))
+        raise ApiError(422, "wrong_password", "the current password is not correct", loc=["body", "current_password"])
+
+
 @router.post("/password", status_code=204, response_class=Response,
              responses=dict.fromkeys((401, 422, 503), ERROR_RESPONSE))
 async def change_password(body: PasswordChange, request: Request, user: CurrentUser, context: Context,
                           db: DB) -> Response:
     """Change one's own password; the current password is required. Every token issued before, this request's
     included, stops working: log in again with the new password."""
-    valid, _ = await context.verify_and_update(body.current_password, user["hashed_password"])
-    if not valid:
-        context.events.emit("login_failed", reason="wrong_current_password", client=client_id(request),
-                            user_id=int(user["id"]))
-        raise ApiError(422, "wrong_password", "the current password is not correct", loc=["body", "current_password"])
+    await check_current_password(request, context, user, body.current_password)
     hashed = await context.hash_password(body.new_password)
     await accounts.update(db, int(user["id"]), {"hashed_password": hashed})
     context.events.emit("password_changed", user_id=int(user["id"]), client=client_id(request))

@@ -16,6 +16,7 @@ from api.accounts import public_user
 from api.deps import DB, Context, CurrentUser, client_id
 from api.errors import ApiError
 from api.routers._table import RouteTable
+from api.routers.auth import check_current_password
 from api.routers.users import last_admin
 from api.schemas import ERROR_RESPONSE, ProfileUpdate, User
 
@@ -37,11 +38,7 @@ async def update_me(body: ProfileUpdate, request: Request, user: CurrentUser, co
     if body.current_password is None:
         raise ApiError(422, "current_password_required", "send current_password to change the email or password",
                        loc=["body", "current_password"])
-    valid, _ = await context.verify_and_update(body.current_password, user["hashed_password"])
-    if not valid:
-        context.events.emit("login_failed", reason="wrong_current_password", client=client_id(request),
-                            user_id=int(user["id"]))
-        raise ApiError(422, "wrong_password", "the current password is not correct", loc=["body", "current_password"])
+    await check_current_password(request, context, user, body.current_password)
     changes: dict[str, Any] = {}
     if body.email is not None:
         changes["email"] = body.email

@@ -7,23 +7,23 @@ nor its outcome shows. The token is the one api/tokens.py describes: short-lived
 """
 
 # Annotations are evaluated here, not postponed: FastAPI reads them at app build (api/routers/_table.py).
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import BackgroundTasks, Path, Request
+from fastapi import BackgroundTasks, Request
 from fastapi.responses import JSONResponse, Response
 
 from api import accounts
 from api.accounts import key_of
 from api.delivery import configured, send_reset_link
 from api.deps import DB, Context, SuperAdmin, client_id
-from api.errors import ApiError
+from api.errors import ApiError, unauthorized
 from api.routers._table import RouteTable
+from api.routers.users import UserId, not_found
 from api.schemas import ERROR_RESPONSE, Accepted, PasswordResetConfirm, PasswordResetLink, PasswordResetRequest
 from api.throttle import (
     RESET_ACCOUNT_LIMIT,
     RESET_CLIENT_LIMIT,
-    account_key,
     login_account_counter,
     refuse_over_limit,
 )
@@ -33,7 +33,6 @@ router = RouteTable(prefix="", tags=["auth"])
 CONFIRM_PATH = "/auth/password-reset/confirm"
 _ACCEPTED = {"status": "accepted",
              "message": "if an account exists for this address, a password reset link is on its way"}
-UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def reset_link(request: Request, context: Any, token: str) -> str:
@@ -58,13 +57,13 @@ async def request_password_reset(body: PasswordResetRequest, request: Request, b
     key = key_of(body.email)
     row = await accounts.by_key(db, key)
     # Counted for every address, known or not: the same work whatever the answer would reveal.
-    per_account = await context.limiter.hit(db, f"reset-account:{account_key(key)}", RESET_ACCOUNT_LIMIT)
+    per_account = await context.limiter.hit(db, f"reset-account:{key}", RESET_ACCOUNT_LIMIT)
     if row is None or not row["is_active"]:
         context.events.emit("password_reset_requested", outcome="no_active_account", client=client, email=key)
     elif not per_account.allowed:
         context.events.emit("password_reset_requested", outcome="throttled", user_id=int(row["id"]), client=client)
     else:
-        token, lifetime = issue_reset_token(context, dict(row))
+        token, lifetime = issue_reset_token(context, row)
         send_reset_link(background, context, int(row["id"]), str(row["email"]), reset_link(request, context, token),
                         lifetime)
         context.events.emit("password_reset_requested", outcome="sent", user_id=int(row["id"]), client=client)
@@ -84,8 +83,7 @@ async def confirm_password_reset(body: PasswordResetConfirm, request: Request, c
         db, int(user["id"]), {"hashed_password": hashed}, end_sessions=True,
         expected={"hashed_password": user["hashed_password"], "token_version": user["token_version"]})
     if changed == 0:
-        raise ApiError(401, "reset_token_used", "this reset link was used already; request a new one",
-                       {"WWW-Authenticate": "Bearer"})
+        raise unauthorized("reset_token_used", "this reset link was used already; request a new one")
     # The account's login backoff is for guesses at the old password; the owner just proved control of the address.
     await context.limiter.clear(db, login_account_counter(str(user["email"])))
     context.events.emit("password_reset_completed", user_id=int(user["id"]), client=client_id(request))
@@ -100,9 +98,9 @@ async def admin_password_reset(user_id: UserId, admin: SuperAdmin, request: Requ
     inactive account, which could not log in with a new password."""
     row = await accounts.by_id(db, user_id)
     if row is None:
-        raise ApiError(404, "user_not_found", "no such user")
+        raise not_found()
     if not row["is_active"]:
         raise ApiError(409, "user_inactive", "the account is deactivated: activate it first")
-    token, lifetime = issue_reset_token(context, dict(row))
+    token, lifetime = issue_reset_token(context, row)
     context.events.emit("password_reset_issued", user_id=user_id, by=int(admin["id"]), client=client_id(request))
     return {"reset_url": reset_link(request, context, token), "token": token, "expires_in": lifetime}

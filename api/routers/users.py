@@ -18,7 +18,7 @@ from api.schemas import ERROR_RESPONSE, User, UserCreate, UserList, UserUpdate
 _ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 422, 503), ERROR_RESPONSE)
 router = RouteTable(prefix="/users", tags=["users"], responses=_ERRORS)
 UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-def _not_found() -> ApiError:
+def not_found() -> ApiError:
     return ApiError(404, "user_not_found", "no such user")
 
 
@@ -29,7 +29,7 @@ def last_admin() -> ApiError:
 async def _get(db: Any, user_id: int) -> dict[str, Any]:
     row = await accounts.by_id(db, user_id)
     if row is None:
-        raise _not_found()
+        raise not_found()
     return row
 
 
