@@ -286,9 +286,14 @@ def _email(raw: str) -> str:
         raise ValueError(f"not a valid email address ({exc})") from None
 
 
+def _comma_list(raw: str) -> list[str]:
+    """The non-empty items of a comma-separated value, stripped."""
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
 def _trusted_proxies(raw: str) -> tuple[str, ...]:
     """``*`` alone, or IP addresses and CIDR networks (host bits zero), normalised; empty items are skipped."""
-    items = [item.strip() for item in raw.split(",") if item.strip()]
+    items = _comma_list(raw)
     if items == ["*"]:
         return ("*",)
     # Imported here: ipaddress is ~80 kB of source, compiled at every Workers start if imported at module level.
@@ -314,13 +319,13 @@ def _web_url(raw: str) -> str:
 
 def _origins(raw: str) -> tuple[str, ...]:
     """Comma-separated origins (``scheme://host[:port]``, no path), or ``*`` alone for any origin."""
-    items = [item.strip() for item in raw.split(",") if item.strip()]
+    items = _comma_list(raw)
     if items == ["*"]:
         return ("*",)
     origins = []
     for item in items:
         url = _web_url(item)
-        if url.partition("://")[2].strip("/").count("/") or url.count("?") or url.count("#") or item == "*":
+        if url.partition("://")[2].strip("/").count("/") or url.count("?") or url.count("#"):
             raise ValueError(f"{item!r} is not an origin: scheme://host[:port], no path (or '*' alone)")
         origins.append(url.rstrip("/").lower())  # browsers send the Origin header in this form
     return tuple(origins)
