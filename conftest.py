@@ -28,6 +28,11 @@ except ImportError:  # bench/ runs without hypothesis
 if settings is not None:
     settings.register_profile("ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     settings.register_profile("dev", max_examples=100, deadline=None)
+    # the mutation run (bench/_mutation.py): every mutant must meet the same examples, so a kill is reproducible
+    # (derandomized, no example database carried from one mutant to the next); few, because a surviving mutant
+    # runs every test that reaches it
+    settings.register_profile("mutation", max_examples=20, deadline=None, derandomize=True, database=None,
+                              suppress_health_check=[HealthCheck.too_slow])
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev"))
 
 

@@ -155,9 +155,34 @@ def other_section(results: dict[str, Measurement], quotes: list[dict[str, Any]])
     rows = [[f"`{m.id}`", fmt_value(m), str(m.details.get("runs", "-")),
              ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in m.details.items()
                        if isinstance(v, (int, float, str)) and k != "run")]
-            for m in results.values() if m.unit not in ("s", "B") and not m.id.startswith("workers.")]
+            for m in results.values()
+            if m.unit not in ("s", "B") and not m.id.startswith(("workers.", "mutation."))]
     rows += [[q["id"], f"{q['value']:g} {q['unit']} (QUOTED)", "-", q["source"]] for q in quotes if q["unit"] == "ms"]
     return table(["measurement", "value", "runs", "details"], rows) if rows else ["None in this run."]
+
+
+def mutation_section(results: dict[str, Measurement]) -> list[str]:
+    """Each package's score, then every mutant that counts against it, with the line it writes."""
+    scores = [m for m in results.values() if m.id.startswith("mutation.")]
+    if not scores:
+        return ["Not measured in this run (`tox -e mutation`; CI measures it in `tox -e budgets`)."]
+    d = scores[0].details
+    out = [f"mutmut over each package with the unit and compat tests (bench/test_mutation_bench.py; "
+           f"{d.get('seconds', 0) / 60:,.0f} min for all). Score = detected / (mutants - equivalent); detected = "
+           "killed, timed out or crashed; equivalent = listed with its reason in "
+           "[bench/mutation_equivalents.toml](../bench/mutation_equivalents.toml).", ""]
+    out += table(["package", "score", "mutants", "detected", "equivalent", "of them timeouts", "undetected"],
+                 [[f"`{m.id.removeprefix('mutation.')}`", f"{m.value:.1f} %", str(m.details["mutants"]),
+                   str(m.details["detected"]), str(m.details["equivalent"]), str(m.details["timeouts"]),
+                   str(len(m.details["undetected"]))] for m in scores])
+    for m in scores:
+        undetected = m.details["undetected"]
+        if undetected:
+            out += ["", f"Undetected in `{m.id.removeprefix('mutation.')}` ({len(undetected)}):", ""]
+            out += table(["mutant", "status", "writes"],
+                         [[f"`{u['mutant']}`", u["status"], f"`{u['change']}`" if u["change"] else "(deletes the line)"]
+                          for u in undetected])
+    return out
 
 
 def quoted_section(quotes: list[dict[str, Any]]) -> list[str]:
