@@ -25,15 +25,30 @@ try:
 except ImportError:  # bench/ runs without hypothesis
     settings = None
 
+MUTATION_EXAMPLES = 20
+
 if settings is not None:
     settings.register_profile("ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     settings.register_profile("dev", max_examples=100, deadline=None)
     # the mutation run (bench/_mutation.py): every mutant must meet the same examples, so a kill is reproducible
     # (derandomized, no example database carried from one mutant to the next); few, because a surviving mutant
     # runs every test that reaches it
-    settings.register_profile("mutation", max_examples=20, deadline=None, derandomize=True, database=None,
-                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile("mutation", max_examples=MUTATION_EXAMPLES, deadline=None, derandomize=True,
+                              database=None, suppress_health_check=[HealthCheck.too_slow])
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under the mutation profile, tests that ask for more examples than it gives get its count: a test's own
+    ``max_examples`` (2,000 for the JWT differential, 3,000 for Punycode) would otherwise run once per surviving
+    mutant. Fewer examples can only kill fewer mutants, so the score this measures is a lower bound."""
+    if settings is None or settings.get_current_profile_name() != "mutation":
+        return
+    for item in items:
+        test = getattr(getattr(item, "obj", None), "__func__", getattr(item, "obj", None))  # a method: its function
+        own = getattr(test, "_hypothesis_internal_use_settings", None)  # the settings @settings(...) gave the test
+        if own is not None and own.max_examples > MUTATION_EXAMPLES:
+            test._hypothesis_internal_use_settings = settings(own, max_examples=MUTATION_EXAMPLES)  # type: ignore
 
 
 ADMIN_URL = os.environ.get("LEANCORE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -17,10 +17,11 @@ whose mutant is gone, rewritten or now killed fails the run, so the list is revi
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import tomllib
 
 HERE = Path(__file__).resolve().parent
 EQUIVALENTS_TOML = HERE / "mutation_equivalents.toml"

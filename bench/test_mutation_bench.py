@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from bench import _mutation
+from bench._results import RESULTS_DIR
 from bench.conftest import Progress, Record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +38,8 @@ def test_mutation_score_per_package(record: Record, progress: Progress, monkeypa
     shutil.rmtree(MUTANTS, ignore_errors=True)
     workers = os.cpu_count() or 1
     progress(f"mutation: mutmut run over {', '.join(_mutation.PACKAGES)} ({workers} workers; ~15 min here)")
-    log = MUTANTS.parent / ".bench-mutmut.log"
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    log = RESULTS_DIR / "mutmut.log"
     started = time.monotonic()
     with log.open("w") as out:
         done = subprocess.run([mutmut, "run", "--max-children", str(workers)], cwd=ROOT, stdout=out,
