@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Iterator
 from typing import Any, NoReturn
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -36,6 +37,23 @@ if settings is not None:
     settings.register_profile("mutation", max_examples=MUTATION_EXAMPLES, deadline=None, derandomize=True,
                               database=None, suppress_health_check=[HealthCheck.too_slow])
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev"))
+
+
+@pytest.fixture(autouse=True)
+def _cold_core_caches() -> None:
+    """Under the mutation profile every test starts with core's memo caches empty: mutmut forks each mutant from a
+    process that has run the whole suite, and a cache filled there (a JWT key's preparation, an email domain, a code
+    point's class) would answer for the mutated function without ever calling it."""
+    if settings is None or settings.get_current_profile_name() != "mutation" or "core._cache" not in sys.modules:
+        return
+    cache_type = sys.modules["core._cache"].BoundedCache
+    for name, module in list(sys.modules.items()):
+        if name.startswith("core.") and module is not None:
+            for value in list(vars(module).values()):
+                slots = [getattr(value, s, None) for s in getattr(type(value), "__slots__", ())]
+                for candidate in (value, *getattr(value, "__dict__", {}).values(), *slots):
+                    if isinstance(candidate, cache_type):
+                        candidate.clear()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

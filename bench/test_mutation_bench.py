@@ -2,9 +2,11 @@
 
 mutmut 3.8 (pyproject.toml [tool.mutmut]) mutates those packages and runs, for each mutant, the unit tests and the
 compat tests against the reference libraries that reach the mutated function. mutmut over cosmic-ray: it runs
-only the tests that reach a mutant (cosmic-ray runs the whole command per mutant, ~2 min here) and forks a warm
-interpreter per mutant, which is what makes a full run fit in CI. Every run starts from an empty ``mutants/``,
-so each score is measured on this commit's code and tests, every mutant of every file included.
+only the tests that reach a mutant (cosmic-ray runs the whole test command per mutant, ~1-2 min of CPU here,
+~100 h for all) and forks each mutant's process from a server that has imported the tests and run none (so no
+cache of core is warm: pyproject.toml). Every run starts from an empty ``mutants/``, so each score is measured on
+this commit's code and tests, every mutant of every file included. Hypothesis tests run derandomized with at most
+the ``mutation`` profile's examples (conftest.py), the same examples for every mutant.
 """
 
 from __future__ import annotations
