@@ -441,14 +441,14 @@ def test_a_default_key_named_none_is_seeded_like_any_other(tmp_path: Path) -> No
 
 class Failing:
     """A Database that raises ``error`` on the given occurrences (1-based; all when None) of SQL containing
-    ``pattern``, and otherwise passes every call to the real one."""
+    ``pattern`` (in any case), and otherwise passes every call to the real one."""
 
     def __init__(self, inner: Database, pattern: str, error: Exception, occurrences: set[int] | None = None) -> None:
         self.inner, self.pattern, self.error, self.occurrences, self.seen = inner, pattern, error, occurrences, 0
         self.dialect = inner.dialect
 
     def _check(self, sql: str) -> None:
-        if self.pattern in sql:
+        if self.pattern.lower() in sql.lower():  # SQL's keywords and names are case-insensitive
             self.seen += 1
             if self.occurrences is None or self.seen in self.occurrences:
                 raise self.error
