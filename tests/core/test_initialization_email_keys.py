@@ -121,8 +121,8 @@ def test_the_super_admin_is_found_by_key(tmp_path: Path) -> None:
 
 
 def test_the_report_counts_the_rows_rekeyed_and_names_each_group(legacy: Path) -> None:
-    """First run: 'keyed 3 account(s)' (the fullwidth alice unkeyed, JOSÉ takes josé's key from the younger row) and the groups
-    with the fix to apply; the second run keys nothing and still lists them."""
+    """First run: 'keyed 3 account(s)' (the fullwidth alice unkeyed, JOSÉ takes josé's key from the younger row)
+    and the groups with the fix to apply; the second run keys nothing and still lists them."""
 
     async def body(db: Any) -> Any:
         first = await initialize_database(db, SETTINGS, hasher=str)
