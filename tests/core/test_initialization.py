@@ -255,6 +255,10 @@ def test_report_serialises_to_json(tmp_path: Path) -> None:
 
 def _cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k in ("PATH", "PYTHONPATH", "SYSTEMROOT")}
+    # Under mutation testing the subprocess runs the same mutant as this process (not mutmut's "stats" mode, which
+    # needs mutmut's configuration and would only record hits in a process that is then gone).
+    if "__mutmut_" in os.environ.get("MUTANT_UNDER_TEST", ""):
+        base["MUTANT_UNDER_TEST"] = os.environ["MUTANT_UNDER_TEST"]
     return subprocess.run([sys.executable, "-m", "core.initialization", *args], capture_output=True, text=True,
                           env=base | env, cwd=tmp_path, timeout=120, check=False)
 
@@ -362,3 +366,329 @@ def test_each_report_starts_empty_and_collects_failures() -> None:
     assert first.errors == ["x: boom"]
     assert not first.ok
     assert "errors=['x: boom']" in repr(first)
+
+
+def _steps(report: InitializationReport) -> list[tuple[str, str, str]]:
+    return [(s.name, s.status, s.detail) for s in report.steps]
+
+
+def _statements(name: str) -> int:
+    return len(next(m for m in load_migrations("sqlite") if m.name == name).statements())
+
+
+def test_each_step_says_what_it_did_on_the_first_run_and_why_it_skipped_on_the_second(tmp_path: Path) -> None:
+    """Every step's detail, word for word: the first run creates and counts, the second says what is already there."""
+    path = tmp_path / "db.sqlite3"
+    first = init(path)
+    assert _steps(first) == [
+        ("migrations_table", "applied", "created the migrations table"),
+        *[(f"migration {n}", "applied", f"{_statements(n)} statements") for n in SHIPPED],
+        ("email_keys", "skipped", "every account is keyed"),
+        ("super_admin", "applied", f"created super admin {ADMIN}"),
+        ("site_settings", "applied", "inserted site_name, registration_open, maintenance_mode"),
+    ]
+    second = init(path)
+    assert _steps(second) == [
+        ("migrations_table", "skipped", "the migrations table exists"),
+        *[(f"migration {n}", "skipped", "already applied") for n in SHIPPED],
+        ("email_keys", "skipped", "every account is keyed"),
+        ("super_admin", "skipped",
+         f"{ADMIN} exists; its password and flags were left unchanged (python -m api create-admin resets them)"),
+        ("site_settings", "skipped", "all 3 default keys present"),
+    ]
+
+
+@pytest.mark.parametrize(("is_active", "is_superuser", "noted"), [
+    (True, True, False), (True, False, True), (False, True, True), (False, False, True)])
+def test_an_existing_admin_account_is_noted_unless_it_is_an_active_superuser(
+    tmp_path: Path, is_active: bool, is_superuser: bool, noted: bool
+) -> None:
+    """The super_admin step notes 'not an active superuser' exactly when the account is inactive or not superuser."""
+    path = tmp_path / "db.sqlite3"
+    init(path, Settings())
+    asyncio.run(_exec(path, "INSERT INTO users (email, email_key, hashed_password, is_active, is_superuser) "
+                            "VALUES (?, ?, ?, ?, ?)", (ADMIN, ADMIN, "old-hash", is_active, is_superuser)))
+    step = next(s for s in init(path).steps if s.name == "super_admin")
+    expected = f"{ADMIN} exists; its password and flags were left unchanged (python -m api create-admin resets them)"
+    if noted:
+        expected += " (note: that account is not an active superuser)"
+    assert (step.status, step.detail) == ("skipped", expected)
+
+
+@pytest.mark.parametrize("settings", [Settings(admin_email=ADMIN), Settings(super_admin_password="correct horse")])
+def test_half_the_admin_settings_skip_the_admin_step(tmp_path: Path, settings: Settings) -> None:
+    """An email without a password (or the reverse; Settings built directly) creates no account and says why."""
+    report = init(tmp_path / "db.sqlite3", settings)
+    step = next(s for s in report.steps if s.name == "super_admin")
+    assert (step.status, step.detail) == ("skipped", "ADMIN_EMAIL / SUPER_ADMIN_PASSWORD not set")
+    assert query(tmp_path / "db.sqlite3", "SELECT count(*) AS n FROM users") == [{"n": 0}]
+
+
+def test_site_settings_are_stored_as_compact_sorted_json(tmp_path: Path) -> None:
+    """Seeded values are JSON without spaces, object keys sorted; the step lists the inserted keys."""
+    path = tmp_path / "db.sqlite3"
+    report = init(path, site_defaults={"theme": {"b": 1, "a": [1, 2]}, "title": "Ünï"})
+    assert next(s.detail for s in report.steps if s.name == "site_settings") == "inserted theme, title"
+    assert query(path, "SELECT key, value FROM site_settings ORDER BY key") == [
+        {"key": "theme", "value": '{"a":[1,2],"b":1}'}, {"key": "title", "value": '"\\u00dcn\\u00ef"'}]
+
+
+def test_a_default_key_named_none_is_seeded_like_any_other(tmp_path: Path) -> None:
+    """Presence is judged by the stored keys: a default whose key is the string 'None' is inserted when missing."""
+    path = tmp_path / "db.sqlite3"
+    init(path, site_defaults={"a": 1})
+    report = init(path, site_defaults={"a": 1, "None": 2})
+    assert report.created["site_settings"] == ["None"]
+    assert next(s.detail for s in report.steps if s.name == "site_settings") == "inserted None"
+
+
+class Failing:
+    """A Database that raises ``error`` on the given occurrences (1-based; all when None) of SQL containing
+    ``pattern`` (in any case), and otherwise passes every call to the real one."""
+
+    def __init__(self, inner: Database, pattern: str, error: Exception, occurrences: set[int] | None = None) -> None:
+        self.inner, self.pattern, self.error, self.occurrences, self.seen = inner, pattern, error, occurrences, 0
+        self.dialect = inner.dialect
+
+    def _check(self, sql: str) -> None:
+        if self.pattern.lower() in sql.lower():  # SQL's keywords and names are case-insensitive
+            self.seen += 1
+            if self.occurrences is None or self.seen in self.occurrences:
+                raise self.error
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        self._check(sql)
+        return await self.inner.fetch_one(sql, params)
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        self._check(sql)
+        return await self.inner.fetch_all(sql, params)
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        self._check(sql)
+        return await self.inner.execute(sql, params)
+
+    async def batch(self, statements: Sequence[Statement]) -> Any:
+        for sql, _ in statements:
+            self._check(sql)
+        return await self.inner.batch(statements)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def init_failing(path: Path, pattern: str, error: Exception, occurrences: set[int] | None = None,
+                 settings: Settings = SETTINGS, **options: Any) -> InitializationReport:
+    options.setdefault("hasher", fast_hash)
+
+    async def main() -> InitializationReport:
+        inner = await connect(f"sqlite:///{path}")
+        try:
+            db: Database = Failing(inner, pattern, error, occurrences)  # type: ignore[assignment]
+            return await initialize_database(db, settings, **options)
+        finally:
+            await inner.close()
+
+    return asyncio.run(main())
+
+
+def _not_attempted(failed: str) -> list[tuple[str, str, str]]:
+    return [(name, "skipped", f"not attempted: {failed} failed") for name in ("email_keys", "super_admin",
+                                                                               "site_settings")]
+
+
+def test_a_failure_to_create_the_migrations_table_stops_everything(tmp_path: Path) -> None:
+    """The migrations table cannot be created: that step fails, nothing else is attempted, schema version 0."""
+    from core.db import DatabaseError
+
+    report = init_failing(tmp_path / "db.sqlite3", "CREATE TABLE d1_migrations", DatabaseError("disk full"))
+    assert _steps(report) == [("migrations_table", "failed", "disk full"), *_not_attempted("migrations_table")]
+    assert report.errors == ["migrations_table: disk full"]
+    assert report.schema_version == 0
+    assert not report.ok
+    assert query(tmp_path / "db.sqlite3", "SELECT name FROM sqlite_master WHERE name = 'users'") == []
+
+
+def test_an_unreadable_migrations_table_is_a_failed_migrations_step(tmp_path: Path) -> None:
+    """Reading d1_migrations fails: a failed 'migrations' step, the rest not attempted, and the schema version's
+    own error, each as one message."""
+    from core.db import DatabaseError
+
+    report = init_failing(tmp_path / "db.sqlite3", "SELECT name FROM d1_migrations", DatabaseError("connection reset"))
+    assert _steps(report) == [("migrations_table", "applied", "created the migrations table"),
+                              ("migrations", "failed", "connection reset"), *_not_attempted("migrations")]
+    assert report.errors == ["migrations: connection reset", "schema_version: connection reset"]
+    assert report.schema_version == 0
+
+
+def test_only_the_schema_version_failing_is_an_error_without_a_step(tmp_path: Path) -> None:
+    """Every step succeeds but the final read of d1_migrations fails: not ok, one 'schema_version: ...' error."""
+    from core.db import DatabaseError
+
+    report = init_failing(tmp_path / "db.sqlite3", "SELECT name FROM d1_migrations", DatabaseError("gone"), {2})
+    assert all(step.status != "failed" for step in report.steps)
+    assert report.errors == ["schema_version: gone"]
+    assert report.schema_version == 0
+    assert not report.ok
+
+
+def test_a_failed_migration_stops_the_later_ones(tmp_path: Path) -> None:
+    """Migration 0002 fails: 0003 is not tried and the later steps say 'not attempted: migration 0002_b.sql failed'."""
+    migrations = [Migration("0001_a.sql", "CREATE TABLE a (x TEXT);\n"),
+                  Migration("0002_b.sql", "INSERT INTO nope VALUES (1);\n"),
+                  Migration("0003_c.sql", "CREATE TABLE c (x TEXT);\n")]
+    report = init(tmp_path / "db.sqlite3", migrations=migrations)
+    assert _steps(report) == [("migrations_table", "applied", "created the migrations table"),
+                              ("migration 0001_a.sql", "applied", "1 statements"),
+                              ("migration 0002_b.sql", "failed", "sqlite: no such table: nope"),
+                              *_not_attempted("migration 0002_b.sql")]
+    assert report.created["migrations"] == ["0001_a.sql"]
+    assert report.schema_version == 1
+    assert query(tmp_path / "db.sqlite3", "SELECT name FROM sqlite_master WHERE name = 'c'") == []
+
+
+def test_broken_shipped_migrations_are_a_failed_migrations_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When core's migration files cannot be loaded (a broken install), 'migrations' fails with the loader's
+    message and nothing is touched."""
+    from core.db import DatabaseError
+    from core.initialization import _initialize
+
+    def broken(dialect: str) -> tuple[Migration, ...]:
+        raise DatabaseError("two sqlite migrations share a number: ['0001_a.sql', '0001_b.sql']")
+
+    monkeypatch.setattr(_initialize, "load_migrations", broken)
+    report = init(tmp_path / "db.sqlite3")
+    assert _steps(report) == [
+        ("migrations", "failed", "two sqlite migrations share a number: ['0001_a.sql', '0001_b.sql']"),
+        *_not_attempted("migrations")]
+    assert report.schema_version == 0
+    assert query(tmp_path / "db.sqlite3", "SELECT name FROM sqlite_master") == []
+
+
+def test_no_migrations_means_schema_version_zero(tmp_path: Path) -> None:
+    """With an empty migration list nothing is recorded and the schema version is 0."""
+    report = init(tmp_path / "db.sqlite3", Settings(), migrations=[], site_defaults={})
+    assert report.schema_version == 0
+    assert _steps(report)[0] == ("migrations_table", "applied", "created the migrations table")
+
+
+def test_step_errors_are_one_line_messages_with_their_type_unless_they_are_database_errors(tmp_path: Path) -> None:
+    """A hasher's ValueError is 'ValueError: text' (newlines as spaces), an empty one just its type; a database
+    error with no text is its class name."""
+    from core.db import DatabaseError
+
+    def bad_hash(password: str) -> str:
+        raise ValueError(" bad\n hash \n")
+
+    def empty_hash(password: str) -> str:
+        raise RuntimeError
+
+    failed = init(tmp_path / "a.sqlite3", hasher=bad_hash)
+    assert next(s.detail for s in failed.steps if s.name == "super_admin") == "ValueError: bad  hash"
+    assert failed.errors == ["super_admin: ValueError: bad  hash"]
+    empty = init(tmp_path / "b.sqlite3", hasher=empty_hash)
+    assert next(s.detail for s in empty.steps if s.name == "super_admin") == "RuntimeError"
+    silent = init_failing(tmp_path / "c.sqlite3", "SELECT key FROM site_settings", DatabaseError())
+    assert next(s.detail for s in silent.steps if s.name == "site_settings") == "DatabaseError"
+    multiline = init_failing(tmp_path / "d.sqlite3", "SELECT key FROM site_settings", DatabaseError("a\nb"))
+    assert next(s.detail for s in multiline.steps if s.name == "site_settings") == "a b"
+
+
+class Clock:
+    """A perf_counter that advances one second per call."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        self.now += 1.0
+        return self.now
+
+
+def test_durations_are_milliseconds_of_each_step_and_of_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a clock ticking one second per reading, every step lasts 1000 ms and the run spans all of them."""
+    from core.initialization import _initialize
+
+    monkeypatch.setattr(_initialize, "time", Clock())
+    report = init(tmp_path / "db.sqlite3")
+    assert [s.duration_ms for s in report.steps] == [1000.0] * len(report.steps)
+    assert report.duration_ms == 1000.0 * (2 * len(report.steps) + 1)
+
+
+def test_an_unreachable_database_report_times_the_connect_attempt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """initialize() that cannot connect: the connect step's duration is the attempt's, and so is the report's."""
+    from core.initialization import _initialize
+
+    monkeypatch.setattr(_initialize, "time", Clock())
+    report = asyncio.run(initialize(Settings(database_url=f"sqlite:///{tmp_path / 'missing' / 'db.sqlite3'}")))
+    assert report.steps[0].duration_ms == 1000.0
+    assert report.duration_ms == 1000.0
+
+
+def test_an_unsupported_database_url_gives_a_report_without_database_type() -> None:
+    """initialize() with a mysql:// URL: database_type None (not a guess), one failed connect step, a start time."""
+    import re
+
+    report = asyncio.run(initialize(Settings(database_url="mysql://x/y")))
+    assert report.database_type is None
+    assert [(s.name, s.status) for s in report.steps] == [("connect", "failed")]
+    assert report.errors[0].startswith("connect: unsupported database URL 'mysql://x/y'")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", report.started_at)
+    assert report.to_dict()["database_type"] is None
+
+
+def test_initialize_passes_its_options_on(tmp_path: Path) -> None:
+    """initialize(settings, hasher=..., site_defaults=...) uses them: the given hasher, only the given defaults."""
+    path = tmp_path / "db.sqlite3"
+    settings = SETTINGS.replace(database_url=f"sqlite:///{path}")
+    report = asyncio.run(initialize(settings, hasher=fast_hash, site_defaults={"x": 1}))
+    assert report.ok
+    assert report.created["site_settings"] == ["x"]
+    assert query(path, "SELECT hashed_password FROM users") == [{"hashed_password": "test$correct horse"}]
+
+
+class FakePostgres:
+    """Just enough of a PostgreSQL Database to watch which migrations initialisation applies to it."""
+
+    dialect = "postgresql"
+
+    def __init__(self) -> None:
+        self.table, self.applied, self.batches = False, [], []  # type: ignore[var-annotated]
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        if "to_regclass('d1_migrations')" in sql:
+            return {"present": 1} if self.table else None
+        return None
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        if "FROM d1_migrations" in sql:
+            return [{"name": name} for name in self.applied]
+        return []
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        if sql.startswith("CREATE TABLE d1_migrations"):
+            self.table = True
+            return 0
+        return 1
+
+    async def batch(self, statements: Sequence[Statement]) -> None:
+        self.batches.append([sql for sql, _ in statements])
+        self.applied.append(statements[-1][1][0])
+
+
+def test_a_postgresql_database_gets_the_postgresql_migrations() -> None:
+    """initialize_database on a PostgreSQL database applies core's PostgreSQL files, not the SQLite ones."""
+    db = FakePostgres()
+    report = asyncio.run(initialize_database(db, Settings(), hasher=fast_hash))  # type: ignore[arg-type]
+    assert report.ok, report.errors
+    assert report.database_type == "postgresql"
+    shipped = load_migrations("postgresql")
+    assert db.batches == [[*m.statements(), "INSERT INTO d1_migrations (name) VALUES (?)"] for m in shipped]
+    assert db.batches != [[*m.statements(), "INSERT INTO d1_migrations (name) VALUES (?)"]
+                          for m in load_migrations("sqlite")]

@@ -118,3 +118,58 @@ def test_the_super_admin_is_found_by_key(tmp_path: Path) -> None:
     report, users = run(path, body)
     assert users == [{"email": "admin@example.com"}]
     assert report.created["users"] == []
+
+
+def test_the_report_counts_the_rows_rekeyed_and_names_each_group(legacy: Path) -> None:
+    """First run: 'keyed 3 account(s)' (the fullwidth alice unkeyed, JOSÉ takes josé's key from the younger row)
+    and the groups with the fix to apply; the second run keys nothing and still lists them."""
+
+    async def body(db: Any) -> Any:
+        first = await initialize_database(db, SETTINGS, hasher=str)
+        return first, await initialize_database(db, SETTINGS, hasher=str)
+
+    first, second = run(legacy, body)
+    found = ("; 2 address(es) shared by several accounts: ids 1, 2, 3, 4; 6, 7 "
+             "(give each a distinct address: PATCH /users/{id})")
+    step = next(s for s in first.steps if s.name == "email_keys")
+    assert (step.status, step.detail) == ("applied", "keyed 3 account(s)" + found)
+    step = next(s for s in second.steps if s.name == "email_keys")
+    assert (step.status, step.detail) == ("skipped", "every account is keyed" + found)
+
+
+UNICODE_ROWS = ["josé@example.com", "ÉMILE@example.com", "bob@example.com", "ZOË@example.com", "\uff42ob@example.com"]
+
+
+def test_non_ascii_addresses_get_their_real_key_and_a_taken_one_is_unkeyed(tmp_path: Path) -> None:
+    """Rows after a correctly keyed one are still re-keyed (ÉMILE, ZOË), a row whose real key bob already holds loses
+    its SQL key; the step counts the three changed rows and reports bob's group."""
+    path = tmp_path / "legacy.sqlite3"
+
+    async def body(db: Any) -> Any:
+        assert (await initialize_database(db, SETTINGS, migrations=BEFORE_KEYS, hasher=str)).ok
+        for email in UNICODE_ROWS:
+            await db.execute("INSERT INTO users (email, hashed_password) VALUES (?, ?)", (email, "x"))
+        report = await initialize_database(db, SETTINGS, hasher=str)
+        return report, await db.fetch_all("SELECT id, email_key FROM users ORDER BY id")
+
+    report, rows = run(path, body)
+    assert {r["id"]: r["email_key"] for r in rows} == {
+        1: "josé@example.com", 2: "émile@example.com", 3: "bob@example.com", 4: "zoë@example.com", 5: None}
+    step = next(s for s in report.steps if s.name == "email_keys")
+    assert step.detail == ("keyed 3 account(s); 1 address(es) shared by several accounts: ids 3, 5 "
+                           "(give each a distinct address: PATCH /users/{id})")
+    assert report.email_collisions == [[3, 5]]
+
+
+def test_collisions_without_a_key_holder_are_listed_and_lone_unkeyed_rows_are_not(tmp_path: Path) -> None:
+    """email_collisions groups unkeyed rows sharing an address even when no account holds its key; a single unkeyed
+    row with a free address is no collision."""
+    path = tmp_path / "db.sqlite3"
+
+    async def body(db: Any) -> Any:
+        assert (await initialize_database(db, SETTINGS, hasher=str)).ok
+        for email in ("X@example.com", "solo@example.com", "x@example.com"):
+            await db.execute("INSERT INTO users (email, hashed_password) VALUES (?, ?)", (email, "x"))
+        return await email_collisions(db)
+
+    assert run(path, body) == [[1, 3]]

@@ -278,3 +278,140 @@ def test_development_takes_a_short_super_admin_password_but_never_an_overlong_on
     assert Settings.from_env(env | {"SUPER_ADMIN_PASSWORD": "pw"}).super_admin_password == "pw"
     with pytest.raises(SettingsError, match="must be at most 1024 characters"):
         Settings.from_env(env | {"SUPER_ADMIN_PASSWORD": "x" * (PASSWORD_MAX_CHARS + 1)})
+
+
+def _problems(env: dict[str, str]) -> tuple[str, ...]:
+    with pytest.raises(SettingsError) as info:
+        Settings.from_env(env)
+    return info.value.problems
+
+
+def test_settings_error_message_is_the_problems_joined() -> None:
+    """str(SettingsError) is 'invalid settings: ' and the problems joined by '; ', in the order found."""
+    assert str(SettingsError(["A: bad", "B: worse"])) == "invalid settings: A: bad; B: worse"
+    assert SettingsError(["A: bad", "B: worse"]).problems == ("A: bad", "B: worse")
+
+
+@pytest.mark.parametrize("raw", ["development", "Development", "DEVELOPMENT", " development "])
+def test_environment_development_is_accepted_in_any_case(raw: str) -> None:
+    """ENVIRONMENT=development (any case, surrounding blanks) gives development, which is not production."""
+    settings = Settings.from_env({"ENVIRONMENT": raw})
+    assert settings.environment == "development"
+    assert settings.is_production is False
+
+
+@pytest.mark.parametrize(("env", "problem"), [
+    ({"ENVIRONMENT": "prod"}, "ENVIRONMENT: must be 'development' or 'production', got 'prod'"),
+    ({"INIT_ON_STARTUP": "maybe"}, "INIT_ON_STARTUP: must be true/false (or 1/0, yes/no, on/off), got 'maybe'"),
+    ({"PASSWORD_ROUNDS": "1_000"}, "PASSWORD_ROUNDS: must be a positive integer below 10**9, got '1_000'"),
+    ({"ACCESS_TOKEN_EXPIRE_MINUTES": "0"},
+     "ACCESS_TOKEN_EXPIRE_MINUTES: must be a positive integer below 10**9, got '0'"),
+    ({"DATABASE_POOL_SIZE": "-1"}, "DATABASE_POOL_SIZE: must be a positive integer below 10**9, got '-1'"),
+    ({"PASSWORD_RESET_MINUTES": "x"}, "PASSWORD_RESET_MINUTES: must be a positive integer below 10**9, got 'x'"),
+    ({"DATABASE_TIMEOUT": "1e3"}, "DATABASE_TIMEOUT: must be a number of seconds such as 5 or 0.5, got '1e3'"),
+    ({"DATABASE_TIMEOUT": "3601"}, "DATABASE_TIMEOUT: must be above 0 and at most 3600 seconds, got '3601'"),
+    ({"DATABASE_STATEMENT_TIMEOUT": "0"},
+     "DATABASE_STATEMENT_TIMEOUT: must be above 0 and at most 3600 seconds, got '0'"),
+    ({"HASH_QUEUE_SECONDS": "nan"}, "HASH_QUEUE_SECONDS: must be a number of seconds, got 'nan'"),
+    ({"HASH_QUEUE_SECONDS": "3601"}, "HASH_QUEUE_SECONDS: must be at most 3600, got '3601'"),
+    ({"FORWARDED_ALLOW_IPS": "10.0.0.1, localhost"},
+     "FORWARDED_ALLOW_IPS: 'localhost' is not an IP address or network (use '*' alone to trust every peer)"),
+    ({"CORS_ORIGINS": "https://a.example/path"},
+     "CORS_ORIGINS: 'https://a.example/path' is not an origin: scheme://host[:port], no path (or '*' alone)"),
+    ({"CORS_ORIGINS": "ftp://a.example"}, "CORS_ORIGINS: must be an absolute http:// or https:// URL, got 'ftp://a.example'"),
+    ({"PASSWORD_RESET_URL": "/reset"}, "PASSWORD_RESET_URL: must be an absolute http:// or https:// URL, got '/reset'"),
+    ({"PASSWORD_RESET_WEBHOOK_URL": "mailto:x@example.com"},
+     "PASSWORD_RESET_WEBHOOK_URL: must be an absolute http:// or https:// URL, got 'mailto:x@example.com'"),
+    ({"SUPER_ADMIN_PASSWORD": "pw"}, "ADMIN_EMAIL: required when SUPER_ADMIN_PASSWORD is set"),
+    ({"ENVIRONMENT": "production", "SECRET_KEY": STRONG, "INIT_SECRET": "i" * 31},
+     "INIT_SECRET: must be at least 32 bytes in production"),
+    ({"ENVIRONMENT": "production", "SECRET_KEY": "k" * 31},
+     "SECRET_KEY: must be at least 32 bytes in production (RFC 7518 §3.2)"),
+    ({"DATABASE_URL": "postgresql://u@h/db", "TOKEN_AUDIENCE": 7}, "TOKEN_AUDIENCE: must be a string, got int"),
+])
+def test_each_refusal_message_is_pinned(env: dict[str, str], problem: str) -> None:
+    """Each misconfigured variable is reported as exactly 'NAME: what is wrong, got <value>' (what operators read)."""
+    assert _problems(env) == (problem,)
+
+
+def test_an_invalid_admin_email_names_the_variable_and_the_reason() -> None:
+    """ADMIN_EMAIL that is no address: 'ADMIN_EMAIL: not a valid email address (<why>)'."""
+    problems = _problems({"ADMIN_EMAIL": "not-an-email", "SUPER_ADMIN_PASSWORD": "pw"})
+    assert len(problems) == 1
+    assert problems[0].startswith("ADMIN_EMAIL: not a valid email address (")
+    assert problems[0].endswith(")")
+    assert len(problems[0]) > len("ADMIN_EMAIL: not a valid email address ()")
+
+
+@pytest.mark.parametrize(("name", "raw", "field", "expected"), [
+    ("PASSWORD_ROUNDS", "1", "password_rounds", 1),
+    ("PASSWORD_ROUNDS", "999999999", "password_rounds", 999_999_999),
+    ("ACCESS_TOKEN_EXPIRE_MINUTES", "1", "access_token_minutes", 1),
+    ("DATABASE_POOL_SIZE", "1", "database_pool_size", 1),
+    ("PASSWORD_RESET_MINUTES", "1", "password_reset_minutes", 1),
+    ("DATABASE_TIMEOUT", "3600", "database_timeout", 3600.0),
+    ("DATABASE_TIMEOUT", "0.0000000001", "database_timeout", 1e-10),  # twelve characters: the longest taken
+    ("DATABASE_STATEMENT_TIMEOUT", "0.5", "database_statement_timeout", 0.5),
+    ("HASH_QUEUE_SECONDS", "0.0000000001", "hash_queue_seconds", 1e-10),
+])
+def test_numeric_variables_accept_their_boundary_values(name: str, raw: str, field: str, expected: object) -> None:
+    """Integers from 1 up to nine digits, timeouts up to 3600 s and decimals up to twelve characters are taken."""
+    assert getattr(Settings.from_env({name: raw}), field) == expected
+
+
+@pytest.mark.parametrize("name", ["DATABASE_TIMEOUT", "HASH_QUEUE_SECONDS"])
+def test_seconds_longer_than_twelve_characters_are_refused(name: str) -> None:
+    """A decimal of thirteen characters (0.00000000001) is refused as not a plain number of seconds."""
+    (problem,) = _problems({name: "0.00000000001"})
+    assert problem.startswith(f"{name}: must be a number of seconds")
+
+
+def test_init_secret_of_exactly_32_bytes_is_taken_in_production() -> None:
+    """Production accepts an INIT_SECRET of exactly 32 bytes (and counts bytes, not characters)."""
+    env = {"ENVIRONMENT": "production", "SECRET_KEY": STRONG}
+    assert Settings.from_env(env | {"INIT_SECRET": "i" * 32}).init_secret == "i" * 32
+    assert _problems(env | {"INIT_SECRET": "é" * 15}) == ("INIT_SECRET: must be at least 32 bytes in production",)
+    assert Settings.from_env({"INIT_SECRET": "short"}).init_secret == "short"  # development: any length
+
+
+@pytest.mark.parametrize("url", [
+    "https://app.example.com/reset?next=http://other.example/x",  # '://' again in the query
+    "http://localhost:8000",
+    "HTTPS://app.example.com/reset",
+])
+def test_password_reset_url_accepts_absolute_http_urls_as_given(url: str) -> None:
+    """An absolute http(s) URL with a host is kept as given, whatever its query holds."""
+    assert Settings.from_env({"PASSWORD_RESET_URL": url}).password_reset_url == url
+
+
+@pytest.mark.parametrize("url", [
+    "https:///reset",        # no host
+    "https:///a/b",          # no host, a deeper path
+    "https://?a?b",          # no host before the query
+    "https://?next=x",       # no host before the query
+    "https://app.example.com/re set",  # whitespace
+    "https://app.example.com/\treset",
+    "https://",
+])
+def test_password_reset_url_refuses_urls_without_a_host_or_with_whitespace(url: str) -> None:
+    """A URL without a host (empty before the path or query) or with whitespace anywhere is refused."""
+    assert _problems({"PASSWORD_RESET_URL": url}) == (
+        f"PASSWORD_RESET_URL: must be an absolute http:// or https:// URL, got {url!r}",)
+
+
+@pytest.mark.parametrize("origin", [
+    "https://a.example/X",            # a path, however short
+    "https://a.example?x",            # a query
+    "https://a.example#x",            # a fragment
+    "https://a.example/x://y",        # a path holding '://'
+])
+def test_cors_origins_refuse_anything_beyond_scheme_host_port(origin: str) -> None:
+    """A path, a query or a fragment after the host makes a CORS_ORIGINS item no origin."""
+    assert _problems({"CORS_ORIGINS": origin}) == (
+        f"CORS_ORIGINS: {origin!r} is not an origin: scheme://host[:port], no path (or '*' alone)",)
+
+
+def test_cors_origins_keep_the_host_whole_when_normalising() -> None:
+    """Normalising an origin only drops trailing slashes and lower-cases: a host ending in X keeps its x."""
+    assert Settings.from_env({"CORS_ORIGINS": "https://HOSTX/, http://a.example:8080"}).cors_origins == (
+        "https://hostx", "http://a.example:8080")
