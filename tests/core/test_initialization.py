@@ -255,10 +255,6 @@ def test_report_serialises_to_json(tmp_path: Path) -> None:
 
 def _cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k in ("PATH", "PYTHONPATH", "SYSTEMROOT")}
-    # Under mutation testing the subprocess runs the same mutant as this process (not mutmut's "stats" mode, which
-    # needs mutmut's configuration and would only record hits in a process that is then gone).
-    if "__mutmut_" in os.environ.get("MUTANT_UNDER_TEST", ""):
-        base["MUTANT_UNDER_TEST"] = os.environ["MUTANT_UNDER_TEST"]
     return subprocess.run([sys.executable, "-m", "core.initialization", *args], capture_output=True, text=True,
                           env=base | env, cwd=tmp_path, timeout=120, check=False)
 
