@@ -177,3 +177,44 @@ def test_dict_access_as_dict_and_as_constructor() -> None:
     assert validate_email("a@[192.0.2.1]", allow_domain_literal=True).as_dict()["domain_address"] == (
         "IPv4Address('192.0.2.1')")
     assert result.as_constructor().startswith("ValidatedEmail(\n  original='me@xn--bcher-kva.example',")
+
+
+def test_dict_access_warns_with_email_validators_text_at_the_callers_line() -> None:
+    """result["email"] warns with email-validator's exact DeprecationWarning text, attributed to the caller's line."""
+    result = validate_email("a@example.com")
+    with pytest.warns(DeprecationWarning) as caught:
+        result["email"]
+    assert [str(w.message) for w in caught] == [
+        "dict-like access to the return value of validate_email is deprecated and may not be supported in the future."
+    ]
+    assert caught[0].filename == __file__
+
+
+def test_email_alias_warns_at_the_callers_line() -> None:
+    """The deprecated ``.email`` alias's warning points at the line that reads it, as email-validator's does."""
+    result = validate_email("a@example.com")
+    with pytest.warns(DeprecationWarning) as caught:
+        result.email
+    assert caught[0].filename == __file__
+
+
+def test_unknown_dict_key_is_a_key_error_naming_the_key() -> None:
+    """An unknown dict-style key raises KeyError carrying that key."""
+    with pytest.warns(DeprecationWarning), pytest.raises(KeyError) as info:
+        validate_email("a@example.com")["nope"]
+    assert info.value.args == ("nope",)
+
+
+def test_hash_follows_the_normalised_address() -> None:
+    """Results hash by their normalised address: different addresses hash apart, usable as set members."""
+    a, b = validate_email("a@example.com"), validate_email("b@example.com")
+    assert hash(a) == hash("a@example.com")
+    assert hash(a) != hash(b)
+    assert len({a, b, validate_email("a@example.com")}) == 2
+
+
+def test_non_ascii_bytes_message_is_email_validators() -> None:
+    """Bytes that are not ASCII are refused with email-validator's exact message."""
+    with pytest.raises(EmailNotValidError) as info:
+        validate_email("\u03bb@example.com".encode())
+    assert str(info.value) == "The email address is not valid ASCII."
