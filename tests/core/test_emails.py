@@ -9,8 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.emails import EmailNotValidError, ValidatedEmail, _idna, validate_email
+from core.emails import EmailNotValidError, ValidatedEmail, _chars, _domain, _idna, validate_email
 from core.errors import LeancoreError
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _cold_caches() -> None:
+    """Start the module with core.emails' memo caches empty (per domain and per code point), so every answer here is
+    computed by the code under test, never one memoised by earlier tests in this process."""
+    _domain.clear_caches()
+    _chars._UTS46_VALID.clear()
 
 
 @pytest.mark.parametrize(
