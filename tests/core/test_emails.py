@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import warnings
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -232,3 +234,13 @@ def test_non_ascii_bytes_message_is_email_validators() -> None:
     with pytest.raises(EmailNotValidError) as info:
         validate_email("\u03bb@example.com".encode())
     assert str(info.value) == "The email address is not valid ASCII."
+
+
+@pytest.mark.parametrize("read", [lambda r: r["email"], lambda r: r.email], ids=["dict-access", "email-alias"])
+def test_deprecation_warnings_are_raised_one_frame_up(read: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both deprecation warnings are issued with stacklevel=2 (the reader's frame, as email-validator does); the
+    level is read from the call itself, because a tool wrapping core's methods adds frames to any observed stack."""
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(warnings, "warn", lambda *args, **kwargs: calls.append(kwargs))
+    read(validate_email("a@example.com"))
+    assert [call.get("stacklevel") for call in calls] == [2]
