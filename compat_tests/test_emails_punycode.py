@@ -67,3 +67,32 @@ def test_known_labels(text: str, punycode: str) -> None:
     """Well-known IDN labels (bücher, the .рф TLD) encode to their published A-labels and back."""
     assert _punycode.encode(text) == punycode
     assert _punycode.decode(punycode) == text
+
+
+# Texts at the edges the generated ones rarely hit: hyphens among the basic code points (the delimiter is the
+# last one), U+0080 (the first non-basic code point) and U+10FFFF (the last code point).
+_EDGES = ["a-b-ü", "-ü", "ü-", "--ü", "-a-ü", "\x80", "a\x80", "\U0010ffff", "a\U0010ffff\x80"]
+
+
+@pytest.mark.parametrize("text", _EDGES, ids=ascii)
+def test_edge_texts_round_trip_like_the_codec(text: str) -> None:
+    """Hyphenated basic parts, U+0080 and U+10FFFF encode as the codec does, decode back, and count as canonical."""
+    expected = text.encode("punycode").decode("ascii")
+    assert _punycode.encode(text) == expected
+    assert _punycode.decode(expected) == text
+    assert _punycode.is_canonical(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("abc-9", "incomplete punycode string"), ("99999999999", "incomplete punycode string"),
+     ("abc-!", "Invalid extended code point '!'"), ("a-\u00e9", "Punycode is ASCII"),
+     ("a-99999a", "Invalid character U+245220")],
+)
+def test_decode_errors_say_what_the_codec_says(text: str, message: str) -> None:
+    """decode() refuses what the codec refuses, in the codec's words (without its "punicode" typo)."""
+    with pytest.raises(UnicodeError):
+        text.encode("utf-8").decode("punycode")
+    with pytest.raises(_punycode.PunycodeError) as info:
+        _punycode.decode(text)
+    assert str(info.value) == message

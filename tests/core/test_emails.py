@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import ipaddress
+import os
+import warnings
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.emails import EmailNotValidError, ValidatedEmail, _idna, validate_email
+from core.emails import EmailNotValidError, ValidatedEmail, _chars, _domain, _idna, validate_email
 from core.errors import LeancoreError
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _cold_caches() -> None:
+    """Start the module with core.emails' memo caches empty (per domain and per code point), so every answer here is
+    computed by the code under test, never one memoised by earlier tests in this process."""
+    _domain.clear_caches()
+    _chars._UTS46_VALID.clear()
 
 
 @pytest.mark.parametrize(
@@ -177,3 +188,59 @@ def test_dict_access_as_dict_and_as_constructor() -> None:
     assert validate_email("a@[192.0.2.1]", allow_domain_literal=True).as_dict()["domain_address"] == (
         "IPv4Address('192.0.2.1')")
     assert result.as_constructor().startswith("ValidatedEmail(\n  original='me@xn--bcher-kva.example',")
+
+
+# Where core's own warnings.warn lines are; a warning attributed there would point users at core, not their code.
+_VALIDATE_PY = os.path.join("core", "emails", "_validate.py")
+
+
+def test_dict_access_warns_with_email_validators_text_at_the_callers_line() -> None:
+    """result["email"] warns with email-validator's exact DeprecationWarning text, attributed to the caller (stack
+    level 2), not to core's own line."""
+    result = validate_email("a@example.com")
+    with pytest.warns(DeprecationWarning, match="dict-like access") as caught:
+        result["email"]
+    assert [str(w.message) for w in caught] == [
+        "dict-like access to the return value of validate_email is deprecated and may not be supported in the future."
+    ]
+    assert not caught[0].filename.endswith(_VALIDATE_PY)
+
+
+def test_email_alias_warns_at_the_callers_line() -> None:
+    """The deprecated ``.email`` alias's warning points past core's own line, at the code that reads it."""
+    result = validate_email("a@example.com")
+    with pytest.warns(DeprecationWarning, match="use ValidatedEmail.normalized") as caught:
+        _ = result.email
+    assert not caught[0].filename.endswith(_VALIDATE_PY)
+
+
+def test_unknown_dict_key_is_a_key_error_naming_the_key() -> None:
+    """An unknown dict-style key raises KeyError carrying that key."""
+    with pytest.warns(DeprecationWarning, match="dict-like access"), pytest.raises(KeyError) as info:
+        validate_email("a@example.com")["nope"]
+    assert info.value.args == ("nope",)
+
+
+def test_hash_follows_the_normalised_address() -> None:
+    """Results hash by their normalised address: different addresses hash apart, usable as set members."""
+    a, b = validate_email("a@example.com"), validate_email("b@example.com")
+    assert hash(a) == hash("a@example.com")
+    assert hash(a) != hash(b)
+    assert len({a, b, validate_email("a@example.com")}) == 2
+
+
+def test_non_ascii_bytes_message_is_email_validators() -> None:
+    """Bytes that are not ASCII are refused with email-validator's exact message."""
+    with pytest.raises(EmailNotValidError) as info:
+        validate_email("\u03bb@example.com".encode())
+    assert str(info.value) == "The email address is not valid ASCII."
+
+
+@pytest.mark.parametrize("read", [lambda r: r["email"], lambda r: r.email], ids=["dict-access", "email-alias"])
+def test_deprecation_warnings_are_raised_one_frame_up(read: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both deprecation warnings are issued with stacklevel=2 (the reader's frame, as email-validator does); the
+    level is read from the call itself, because a tool wrapping core's methods adds frames to any observed stack."""
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(warnings, "warn", lambda *args, **kwargs: calls.append(kwargs))
+    read(validate_email("a@example.com"))
+    assert [call.get("stacklevel") for call in calls] == [2]
