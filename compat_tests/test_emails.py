@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.emails import EmailNotValidError, _chars, _domain, validate_email
+from core.emails import EmailNotValidError, validate_email
 
 _spec = importlib.util.spec_from_file_location("_email_agreement", Path(__file__).with_name("_email_agreement.py"))
 assert _spec
@@ -27,13 +27,6 @@ agreement = importlib.util.module_from_spec(_spec)
 sys.modules["_email_agreement"] = agreement
 _spec.loader.exec_module(agreement)
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _cold_caches() -> None:
-    """Start the module with core.emails' memo caches empty (per domain and per code point), so every answer here is
-    computed by the code under test, never one memoised by earlier tests in this process."""
-    _domain.clear_caches()
-    _chars._UTS46_VALID.clear()
 
 
 CASES = agreement.load_cases()

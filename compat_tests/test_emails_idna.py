@@ -16,17 +16,10 @@ from typing import Any
 import idna
 import pytest
 
-from core.emails import _chars, _domain, _idna
+from core.emails import _idna
 
 VECTORS = json.loads((Path(__file__).resolve().parent / "data" / "idna_vectors.json").read_text("ascii"))
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _cold_caches() -> None:
-    """Start the module with core.emails' memo caches empty (per domain and per code point), so every answer here is
-    computed by the code under test, never one memoised by earlier tests in this process."""
-    _domain.clear_caches()
-    _chars._UTS46_VALID.clear()
 
 
 def _outcome(function: Callable[..., Any], *args: Any) -> tuple[str, Any]:

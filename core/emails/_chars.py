@@ -87,6 +87,11 @@ def check_unsafe_chars(s: str, allow_space: bool = False) -> None:
 _UTS46_VALID: BoundedCache[str, bool] = BoundedCache(4096)
 
 
+def clear_caches() -> None:
+    """Forget the memoised UTS #46 validity of each code point (part of _domain.clear_caches)."""
+    _UTS46_VALID.clear()
+
+
 def uts46_invalid_chars(text: str) -> list[str]:
     """The distinct non-ASCII characters of ``text`` that fail uts46_valid_char (memoised per code point)."""
     bad = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from core._cache import BoundedCache
-from core.emails import _idna
+from core.emails import _chars, _idna
 from core.emails._chars import (
     ASCII_LETTERS,
     check_unsafe_chars,
@@ -69,6 +69,7 @@ def validate_domain_name(domain: str) -> tuple[str, str]:
 def clear_caches() -> None:
     """Forget every memoised result, per domain and per code point (benchmarks start each round cold)."""
     _RESULTS.clear()
+    _chars.clear_caches()
     _idna.clear_caches()
 
 

@@ -15,14 +15,6 @@ from core.emails import EmailNotValidError, ValidatedEmail, _chars, _domain, _id
 from core.errors import LeancoreError
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _cold_caches() -> None:
-    """Start the module with core.emails' memo caches empty (per domain and per code point), so every answer here is
-    computed by the code under test, never one memoised by earlier tests in this process."""
-    _domain.clear_caches()
-    _chars._UTS46_VALID.clear()
-
-
 @pytest.mark.parametrize(
     ("email", "normalized", "ascii_email"),
     [
@@ -244,3 +236,15 @@ def test_deprecation_warnings_are_raised_one_frame_up(read: Any, monkeypatch: py
     monkeypatch.setattr(warnings, "warn", lambda *args, **kwargs: calls.append(kwargs))
     read(validate_email("a@example.com"))
     assert [call.get("stacklevel") for call in calls] == [2]
+
+
+def test_clear_caches_forgets_every_memo_of_core_emails() -> None:
+    """After an internationalised address, _domain.clear_caches() empties the per-domain and every per-code-point
+    cache (benchmarks' cold rounds rely on it)."""
+    from core.emails import _idna_rules
+
+    validate_email("jörg@bücher.example")
+    caches = (_domain._RESULTS, _chars._UTS46_VALID, _idna._MAP_CACHE, _idna_rules._CLASS_CACHE)
+    assert all(caches)
+    _domain.clear_caches()
+    assert not any(caches)
