@@ -28,7 +28,6 @@ sys.modules["_email_agreement"] = agreement
 _spec.loader.exec_module(agreement)
 
 
-
 CASES = agreement.load_cases()
 ASCII_CASES = [c for c in CASES if agreement.is_plain_ascii(c["email"])]
 INTL_CASES = [c for c in CASES if not agreement.is_plain_ascii(c["email"])]

@@ -21,7 +21,6 @@ from core.emails import _idna
 VECTORS = json.loads((Path(__file__).resolve().parent / "data" / "idna_vectors.json").read_text("ascii"))
 
 
-
 def _outcome(function: Callable[..., Any], *args: Any) -> tuple[str, Any]:
     try:
         result = function(*args)
