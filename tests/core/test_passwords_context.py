@@ -265,6 +265,8 @@ _SUPPORTED = "pbkdf2_sha256, bcrypt, django_pbkdf2_sha256"
          "pbkdf2_sha256__max_rounds must be an int, not 1.5"),
         ({"schemes": ["bcrypt"], "bcrypt__ident": "2x"},
          "bcrypt__ident must be 2a, 2b or 2y, not '2x' (core never writes $2$ or $2x$)"),
+        ({"schemes": ["bcrypt"], "bcrypt__ident": "X2bX"},
+         "bcrypt__ident must be 2a, 2b or 2y, not 'X2bX' (core never writes $2$ or $2x$)"),
         ({"schemes": ["bcrypt"], "bcrypt__ident": 2},
          "bcrypt__ident must be 2a, 2b or 2y, not 2 (core never writes $2$ or $2x$)"),
         ({"schemes": ["pbkdf2_sha256"], "pbkdf2_sha256__ident": "2b"},
