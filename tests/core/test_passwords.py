@@ -590,3 +590,43 @@ def test_verify_and_update_outcomes(hasher: PasswordHasher) -> None:
     assert new is not None
     assert new.startswith("$pbkdf2-sha256$1001$")
     assert stronger.verify("password", new)
+
+
+def test_non_str_schemes_are_refused_as_policy_errors() -> None:
+    """A scheme given as a non-str (even an unhashable list) is an InvalidPolicyError, not a TypeError."""
+    with pytest.raises(InvalidPolicyError) as info:
+        PasswordHasher(scheme=["bcrypt"])  # type: ignore[arg-type]
+    assert str(info.value) == "scheme must be one of pbkdf2-sha256, bcrypt, django-pbkdf2-sha256, not ['bcrypt']"
+
+
+@pytest.mark.parametrize(("salt_size", "chars"), [(99, 134), (131, 177), (1024, 1376)])
+def test_django_salt_length_rounds_bits_up(salt_size: int, chars: int) -> None:
+    """A Django salt has ceil(salt_size * 8 / log2(62)) characters, log2(62) taken as 5.954 (never fewer bits)."""
+    made = PasswordHasher(rounds=1, salt_size=salt_size, scheme="django-pbkdf2-sha256").hash("pw")
+    assert len(made.split("$")[2]) == chars
+
+
+def test_pure_python_policies_never_call_the_native_engines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pure_python=True hashes and verifies PBKDF2 and bcrypt without hashlib.pbkdf2_hmac or the bcrypt package."""
+    native = hasattr(hashlib, "pbkdf2_hmac")
+
+    def refuse(*args: object) -> bytes:
+        raise AssertionError("a native engine ran")
+
+    monkeypatch.setattr(hashlib, "pbkdf2_hmac", refuse, raising=False)
+    try:
+        import bcrypt  # noqa: PLC0415 - optional: only to make it refuse work
+    except ImportError:  # Pyodide: the pure engine runs anyway
+        pass
+    else:
+        monkeypatch.setattr(bcrypt, "hashpw", refuse)
+    pure = PasswordHasher(rounds=1000, pure_python=True)
+    assert pure.verify("password", PASSLIB_EXAMPLE)
+    assert pure.verify("pw", pure.hash("pw"))
+    assert pure.verify("secret", "pbkdf2_sha256$1200$seasalt$EBBBjacyU2e+ThuL8G67NCG1tcIxYu5i+Dl5HlJJ3mM=")
+    assert pure.verify("password", BCRYPT_EXAMPLE)
+    pure_bcrypt = PasswordHasher(rounds=4, scheme="bcrypt", pure_python=True)
+    assert pure_bcrypt.hash("pw").startswith("$2b$04$")
+    if native:
+        with pytest.raises(AssertionError, match="a native engine ran"):
+            PasswordHasher(rounds=1000).hash("pw")
