@@ -615,7 +615,7 @@ def test_pure_python_policies_never_call_the_native_engines(monkeypatch: pytest.
 
     monkeypatch.setattr(hashlib, "pbkdf2_hmac", refuse, raising=False)
     try:
-        import bcrypt  # noqa: PLC0415 - optional: only to make it refuse work
+        import bcrypt  # optional: only to make it refuse work
     except ImportError:  # Pyodide: the pure engine runs anyway
         pass
     else:
