@@ -473,3 +473,19 @@ def test_missing_hash_spends_a_dummy_verification(monkeypatch: pytest.MonkeyPatc
     assert calls[0][1].startswith("$2b$04$")
     assert all(secret != "too many secrets" for secret, _ in calls)
     assert context.verify("too many secrets", calls[0][1])
+
+
+def test_verify_and_update_checks_the_scheme_before_the_password() -> None:
+    """verify_and_update(scheme=...) with a hash of another scheme raises UnknownHashError even for a wrong
+    password (the scheme check comes first, as in verify)."""
+    context = CryptContext(schemes=["bcrypt", "pbkdf2_sha256"], **LOW)
+    with pytest.raises(UnknownHashError, match=r"^the hash is not a bcrypt hash$"):
+        context.verify_and_update("wrong", PBKDF2, scheme="bcrypt")
+    assert context.verify_and_update("wrong", PBKDF2, scheme="pbkdf2_sha256") == (False, None)
+
+
+def test_resolve_refusal_message() -> None:
+    """resolve=True is refused with a message saying core has no passlib handler classes."""
+    with pytest.raises(InvalidPolicyError) as info:
+        CryptContext(schemes=["bcrypt"]).schemes(resolve=True)
+    assert str(info.value) == "resolve=True returns passlib handler classes, which core does not have"
