@@ -630,3 +630,20 @@ def test_pure_python_policies_never_call_the_native_engines(monkeypatch: pytest.
     if native:
         with pytest.raises(AssertionError, match="a native engine ran"):
             PasswordHasher(rounds=1000).hash("pw")
+
+
+@pytest.mark.parametrize(
+    ("stored", "message"),
+    [
+        pytest.param("$pbkdf2-sha256$1000$" + "A" * 2028, "a $pbkdf2-sha256$ hash has three fields: rounds, salt, "
+                     "checksum", id="passlib-2048-chars"),
+        pytest.param("pbkdf2_sha256$1000$" + "s" * 2029, "a Django pbkdf2_sha256$ hash has three fields: iterations, "
+                     "salt, hash", id="django-2048-chars"),
+    ],
+)
+def test_2048_characters_pass_the_length_check(stored: str, message: str) -> None:
+    """A stored hash of exactly 2048 characters passes the length bound: its format check is what refuses it."""
+    assert len(stored) == 2048
+    with pytest.raises(MalformedHashError) as info:
+        FAST.verify("pw", stored)
+    assert str(info.value) == message
