@@ -272,3 +272,19 @@ def test_short_chain_is_an_error_not_a_weak_key() -> None:
     with pytest.raises(RuntimeError) as info:
         _pbkdf2._oneshot_chain(stops_early, b"k", b"u", 5)
     assert str(info.value) == "PBKDF2 one-shot chain is short: force path='copy'"
+
+
+@pytest.mark.cpython_only(reason="hashlib.pbkdf2_hmac is what the default call must take; Pyodide 314 has none")
+def test_default_call_takes_hashlibs_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without pure= or path=, pbkdf2_sha256 runs hashlib.pbkdf2_hmac (the fastest path) and nothing else."""
+    calls: list[int] = []
+    real = hashlib.pbkdf2_hmac
+
+    def counting(name: str, password: bytes, salt: bytes, rounds: int, dklen: int | None = None) -> bytes:
+        calls.append(rounds)
+        return real(name, password, salt, rounds, dklen)
+
+    monkeypatch.setattr(hashlib, "pbkdf2_hmac", counting)
+    monkeypatch.setattr(_pbkdf2, "_pbkdf2_sha256_copy", lambda *args: pytest.fail("the copy loop ran"))
+    assert pbkdf2_sha256(b"pw", b"salt", 3) == real("sha256", b"pw", b"salt", 3, 32)
+    assert calls == [3]
