@@ -164,3 +164,22 @@ def test_safety_flip_is_tried_only_for_2a() -> None:
     plain = parsed.setting + _bcrypt.bcrypt_b64encode(_bcrypt.checksum(password, parsed))
     assert _bcrypt.verify(password, plain)
     assert not _bcrypt.verify(b"\xff\xa3", plain)
+
+
+@pytest.mark.skipif(not HAS_NATIVE, reason="the bcrypt package is not installed")
+def test_verify_and_hash_new_default_to_the_native_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without pure=, verify and hash_new compute with the bcrypt package (one hashpw call each)."""
+    module = _bcrypt.native_module()
+    assert module is not None
+    calls: list[bytes] = []
+    real = module.hashpw
+
+    def spy(password: bytes, salt: bytes) -> bytes:
+        calls.append(salt)
+        return real(password, salt)
+
+    monkeypatch.setattr(module, "hashpw", spy)
+    assert _bcrypt.verify(b"password", STORED)
+    made = _bcrypt.hash_new(b"pw", 4, "2b")
+    assert len(calls) == 2
+    assert calls[1] == made[:29].encode()
