@@ -195,6 +195,7 @@ def test_2x_beside_passlib() -> None:
         ({"schemes": ["pbkdf2_sha256", "bcrypt"], "deprecated": ["pbkdf2_sha256", "bcrypt"]}, ValueError),
         ({"schemes": ["pbkdf2_sha256", "bcrypt"], "default": "bcrypt", "deprecated": ["bcrypt"]}, ValueError),
         ({"schemes": ["bcrypt"], "bcrypt__ident": "2x"}, ValueError),
+        ({"schemes": ["bcrypt"], "bcrypt__ident": "X2bX"}, ValueError),
         ({"schemes": ["bcrypt"], "bcrypt__rounds": 3}, None),  # passlib warns and uses 4
         ({"schemes": ["pbkdf2_sha256"], "pbkdf2_sha256__salt_size": 8}, None),
         ({"schemes": ["pbkdf2_sha256"], "admin__pbkdf2_sha256__rounds": 5}, None),  # a passlib category
@@ -231,3 +232,29 @@ def test_short_pbkdf2_salt_needs_update_beside_passlib() -> None:
         assert PasslibContext(schemes=["pbkdf2_sha256"]).needs_update(stored) is False
     assert CryptContext(schemes=["pbkdf2_sha256"]).needs_update(stored) is True
     assert CryptContext(schemes=["pbkdf2_sha256"]).verify("pw", stored)
+
+
+@pytest.mark.parametrize(
+    "band",
+    [
+        {"pbkdf2_sha256__max_rounds": 5000},
+        {"pbkdf2_sha256__min_rounds": 500},
+        {"pbkdf2_sha256__min_rounds": 500, "pbkdf2_sha256__max_rounds": 5000},
+        {"pbkdf2_sha256__default_rounds": 1100, "pbkdf2_sha256__max_rounds": 5000},
+    ],
+)
+def test_rounds_beside_explicit_band_keywords_beside_passlib(band: dict[str, int]) -> None:
+    """``rounds`` fills in only the band ends and default not given explicitly: both libraries then write the same
+    rounds and flag the same stored rounds."""
+    kwds: dict[str, Any] = {"schemes": ["pbkdf2_sha256"], "pbkdf2_sha256__rounds": 1000, **band}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        passlib_ctx = PasslibContext(**kwds)
+        made = passlib_ctx.hash("pw")
+        expected = [passlib_ctx.needs_update(made.replace("$1000$", f"${r}$", 1).replace("$1100$", f"${r}$", 1))
+                    for r in (499, 500, 999, 1000, 1100, 5000, 5001)]
+    core_context = CryptContext(**kwds)
+    assert core_context.hash("pw").split("$")[2] == made.split("$")[2]
+    got = [core_context.needs_update(made.replace("$1000$", f"${r}$", 1).replace("$1100$", f"${r}$", 1))
+           for r in (499, 500, 999, 1000, 1100, 5000, 5001)]
+    assert got == expected

@@ -179,3 +179,14 @@ def test_incorrect_padding_beside_passlib() -> None:
             warnings.simplefilter("error")
             assert bcrypt_policy.verify("pw", bad)
         assert bcrypt_policy.needs_rehash(bad)
+
+
+@pytest.mark.parametrize(("rounds", "salt_size"), [(1, 0), (1, 1024), (2, 1), (1, 16)])
+def test_format_edges_both_ways(rounds: int, salt_size: int) -> None:
+    """At the format's edges (1 round; empty and 1024-byte salts) each library verifies the other's hashes."""
+    theirs = pbkdf2_sha256.using(rounds=rounds, salt_size=salt_size).hash("pw")
+    assert PasswordHasher(rounds=rounds).verify("pw", theirs)
+    assert not PasswordHasher(rounds=rounds).verify("pX", theirs)
+    ours = PasswordHasher(rounds=rounds, salt_size=max(salt_size, 16)).hash("pw")
+    assert pbkdf2_sha256.verify("pw", ours)
+    assert pbkdf2_sha256.from_string(ours).rounds == rounds

@@ -378,3 +378,272 @@ def test_repr_shows_the_policy() -> None:
         "PasswordHasher(rounds=1000, min_rounds=1000, max_rounds=None, salt_size=16, max_password_bytes=4096, "
         "pure_python=False, scheme='pbkdf2-sha256', bcrypt_ident='2b')"
     )
+
+
+MIN_ROUNDS_RANGE = "min_rounds must be in 1..rounds (else fresh hashes would need a rehash)"
+MAX_ROUNDS_LOW = "max_rounds must be at least rounds (else fresh hashes would need a rehash)"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"scheme": "md5_crypt"}, "scheme must be one of pbkdf2-sha256, bcrypt, django-pbkdf2-sha256, not 'md5_crypt'"),
+        ({"scheme": 5}, "scheme must be one of pbkdf2-sha256, bcrypt, django-pbkdf2-sha256, not 5"),
+        ({"rounds": 1000.0}, "rounds must be an int, not float"),
+        ({"rounds": True}, "rounds must be an int, not bool"),
+        ({"rounds": 1000, "min_rounds": "10"}, "min_rounds must be an int, not str"),
+        ({"salt_size": 16.0}, "salt_size must be an int, not float"),
+        ({"max_password_bytes": None}, "max_password_bytes must be an int, not NoneType"),
+        ({"rounds": 1000, "max_rounds": "2000"}, "max_rounds must be an int, not str"),
+        ({"rounds": 0}, "rounds must be in 1..4294967295 for pbkdf2-sha256"),
+        ({"rounds": 2**32}, "rounds must be in 1..4294967295 for pbkdf2-sha256"),
+        ({"scheme": "django-pbkdf2-sha256", "rounds": 0}, "rounds must be in 1..4294967295 for django-pbkdf2-sha256"),
+        ({"scheme": "bcrypt", "rounds": 3}, "rounds must be in 4..31 for bcrypt"),
+        ({"scheme": "bcrypt", "rounds": 32}, "rounds must be in 4..31 for bcrypt"),
+        ({"rounds": 1000, "min_rounds": 1001}, MIN_ROUNDS_RANGE),
+        ({"rounds": 1000, "min_rounds": 0}, MIN_ROUNDS_RANGE),
+        ({"rounds": 1000, "max_rounds": 999}, MAX_ROUNDS_LOW),
+        ({"rounds": 1000, "max_rounds": 0}, MAX_ROUNDS_LOW),
+        ({"salt_size": 15}, "salt_size must be in 16..1024 bytes"),
+        ({"salt_size": 1025}, "salt_size must be in 16..1024 bytes"),
+        ({"max_password_bytes": 0}, "max_password_bytes must be positive"),
+        ({"scheme": "bcrypt", "bcrypt_ident": "2x"}, "bcrypt_ident must be one of 2a, 2b, 2y, not '2x'"),
+        ({"bcrypt_ident": "$2b$"}, "bcrypt_ident must be one of 2a, 2b, 2y, not '$2b$'"),
+    ],
+)
+def test_invalid_policy_messages(kwargs: dict[str, object], message: str) -> None:
+    """Each refused policy parameter raises InvalidPolicyError with a message naming the parameter and its range."""
+    with pytest.raises(InvalidPolicyError) as info:
+        PasswordHasher(**kwargs)  # type: ignore[arg-type]
+    assert str(info.value) == message
+    assert info.value.code == "invalid_password_policy"
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"rounds": 1},
+        {"rounds": 2**32 - 1},
+        {"rounds": 1000, "min_rounds": 1},
+        {"rounds": 1000, "min_rounds": 1000, "max_rounds": 1000},
+        {"salt_size": 16},
+        {"salt_size": 1024},
+        {"max_password_bytes": 1},
+        {"scheme": "bcrypt", "rounds": 4},
+        {"scheme": "bcrypt", "rounds": 31, "bcrypt_ident": "2y"},
+        {"scheme": "bcrypt", "bcrypt_ident": "2a"},
+    ],
+)
+def test_policy_boundaries_are_accepted(kwargs: dict[str, object]) -> None:
+    """The ends of every accepted range make a valid policy that reports them back."""
+    policy = PasswordHasher(**kwargs)  # type: ignore[arg-type]
+    for name, value in kwargs.items():
+        assert getattr(policy, name) == value
+
+
+def test_default_rounds_per_scheme_and_defaults() -> None:
+    """Without rounds a policy takes its scheme's default (PBKDF2 600,000, bcrypt 12); min_rounds defaults to rounds,
+    max_rounds to none, salt_size to 16, bcrypt_ident to 2b; pure_python is stored as a bool."""
+    bcrypt_policy = PasswordHasher(scheme="bcrypt")
+    assert (bcrypt_policy.rounds, bcrypt_policy.min_rounds, bcrypt_policy.max_rounds) == (12, 12, None)
+    django = PasswordHasher(scheme="django-pbkdf2-sha256")
+    assert (django.rounds, django.min_rounds, django.salt_size, django.bcrypt_ident) == (600_000, 600_000, 16, "2b")
+    assert PasswordHasher(rounds=1000, pure_python=1).pure_python is True  # type: ignore[arg-type]
+    assert PasswordHasher(rounds=1000).pure_python is False
+    assert PasswordHasher(rounds=1000, min_rounds=10).min_rounds == 10
+    assert PasswordHasher(rounds=1000, max_rounds=10**6).max_rounds == 10**6
+
+
+@pytest.mark.parametrize(
+    ("password", "message", "error"),
+    [
+        ("\ud800", "the password is not encodable as UTF-8 (lone surrogate)", InvalidPasswordError),
+        (None, "a password is str or bytes, not NoneType", InvalidPasswordError),
+        (bytearray(b"pw"), "a password is str or bytes, not bytearray", InvalidPasswordError),
+        ("é" * 5 + "x", "passwords are limited to 10 bytes", PasswordTooLongError),
+        (b"x" * 11, "passwords are limited to 10 bytes", PasswordTooLongError),
+    ],
+)
+def test_invalid_password_messages(password: object, message: str, error: type[Exception]) -> None:
+    """A refused password raises its typed error with a message saying why, from hash and verify alike."""
+    policy = PasswordHasher(rounds=1000, max_password_bytes=10)
+    for call in (policy.hash, lambda p: policy.verify(p, PASSLIB_EXAMPLE)):
+        with pytest.raises(error) as info:
+            call(password)
+        assert str(info.value) == message
+    assert policy.verify(b"x" * 10, policy.hash(b"x" * 10))
+
+
+@pytest.mark.parametrize(
+    ("stored", "message"),
+    [
+        (12, "a stored hash is str or bytes, not int"),
+        (None, "a stored hash is str or bytes, not NoneType"),
+        (b"$pbkdf2-sha256$1000$\xff", "a stored hash is ASCII text (UTF-8 in a Django salt)"),
+        pytest.param("$pbkdf2-sha256$1000$" + "A" * 2029, "a stored hash is ASCII text of at most 2048 characters",
+                     id="2049-chars"),
+        ("$pbkdf2-sha256$1000$ÄAAA$" + "A" * 43, "a stored hash is ASCII text of at most 2048 characters"),
+        ("$2b$04$abcdefghijklmnopqrstuughE8Ev8uGFaUgY2cNEySvxngrb/Jzdé",
+         "a stored hash is ASCII text of at most 2048 characters"),
+        pytest.param("pbkdf2_sha256$1000$" + "s" * 2030, "a stored hash is ASCII text of at most 2048 characters",
+                     id="django-2049-chars"),
+    ],
+)
+def test_stored_hash_text_messages(stored: object, message: str) -> None:
+    """A stored hash that is not text, not UTF-8, not ASCII (outside a Django salt) or over 2048 characters raises
+    MalformedHashError saying so, from verify, needs_rehash and identify."""
+    for call in (lambda h: FAST.verify("pw", h), FAST.needs_rehash, passwords.identify):
+        with pytest.raises(MalformedHashError) as info:
+            call(stored)
+        if call is not passwords.identify or "three fields" not in message:
+            assert str(info.value) == message
+
+
+def test_identify_names_each_scheme() -> None:
+    """identify() names the scheme of str and bytes hashes, and raises UnknownHashError with its message else."""
+    assert passwords.identify(PASSLIB_EXAMPLE) == "pbkdf2-sha256"
+    assert passwords.identify(PASSLIB_EXAMPLE.encode()) == "pbkdf2-sha256"
+    assert passwords.identify(BCRYPT_EXAMPLE) == "bcrypt"
+    assert passwords.identify("$2x$" + BCRYPT_EXAMPLE[4:]) == "bcrypt"
+    assert passwords.identify("pbkdf2_sha256$1$é$x") == "django-pbkdf2-sha256"
+    assert passwords.identify("pbkdf2_sha256$1$é$x".encode()) == "django-pbkdf2-sha256"
+    with pytest.raises(UnknownHashError) as info:
+        passwords.identify("$argon2id$v=19$")
+    assert str(info.value) == "the stored hash belongs to no supported scheme"
+
+
+def test_non_ascii_django_salts_verify_from_str_and_bytes() -> None:
+    """A Django hash with a non-ASCII salt (Django accepts any text without "$") verifies given as str or as its
+    UTF-8 bytes."""
+    checksum = base64.b64encode(hashlib.pbkdf2_hmac("sha256", b"pw", "sél".encode(), 1000)).decode()
+    stored = f"pbkdf2_sha256$1000$sél${checksum}"
+    assert FAST.verify("pw", stored)
+    assert FAST.verify("pw", stored.encode())
+    assert not FAST.verify("px", stored)
+    django = PasswordHasher(rounds=1000, scheme="django-pbkdf2-sha256")
+    assert not django.needs_rehash(stored)  # a 4-byte text salt is Django's business: no short-salt rule
+    assert FAST.needs_rehash(stored)
+
+
+@pytest.mark.parametrize("salt_size", [16, 32, 17])
+def test_new_salts_have_the_policy_size(salt_size: int) -> None:
+    """New passlib-format hashes carry salt_size random bytes; Django hashes as many bits in ceil(bits/5.954)
+    characters of Django's 62-letter alphabet."""
+    made = PasswordHasher(rounds=1000, salt_size=salt_size).hash("pw")
+    salt = made.split("$")[3]
+    assert len(base64.b64decode(salt.replace(".", "+") + "=" * (-len(salt) % 4))) == salt_size
+    django = PasswordHasher(rounds=1000, salt_size=salt_size, scheme="django-pbkdf2-sha256").hash("pw")
+    text_salt = django.split("$")[2]
+    assert len(text_salt) == {16: 22, 32: 43, 17: 23}[salt_size]
+    assert text_salt.isascii()
+    assert text_salt.isalnum()
+    assert django.startswith("pbkdf2_sha256$1000$")
+
+
+def test_django_salts_use_the_whole_alphabet() -> None:
+    """Django salts are drawn from all 62 letters and digits (over many draws every one appears)."""
+    policy = PasswordHasher(rounds=1, salt_size=1024, scheme="django-pbkdf2-sha256")
+    seen = set(policy.hash("pw").split("$")[2])
+    assert seen == set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def test_needs_rehash_band_edges() -> None:
+    """A stored hash at min_rounds or max_rounds is current; one round outside either end is outdated."""
+    policy = PasswordHasher(rounds=1000, min_rounds=999, max_rounds=1001)
+    salt = "AAAAAAAAAAAAAAAAAAAAAA"
+    for rounds, expected in ((998, True), (999, False), (1001, False), (1002, True)):
+        assert policy.needs_rehash(f"$pbkdf2-sha256${rounds}${salt}$" + "A" * 43) is expected
+    bcrypt_policy = PasswordHasher(scheme="bcrypt", rounds=5, min_rounds=5, max_rounds=6)
+    for cost, expected in ((4, True), (5, False), (6, False), (7, True)):
+        assert bcrypt_policy.needs_rehash(f"$2b${cost:02d}$" + BCRYPT_EXAMPLE[7:]) is expected
+
+
+def test_bcrypt_policy_flags_2x_and_non_canonical_hashes() -> None:
+    """Under a bcrypt policy a $2x$ hash and one with non-zero unused bits need a rehash; $2a$/$2y$ do not."""
+    policy = PasswordHasher(scheme="bcrypt", rounds=4)
+    body = BCRYPT_EXAMPLE[7:]
+    assert not policy.needs_rehash(BCRYPT_EXAMPLE)
+    assert not policy.needs_rehash("$2a$04$" + body)
+    assert not policy.needs_rehash("$2y$04$" + body)
+    assert policy.needs_rehash("$2x$04$" + body)
+    assert policy.needs_rehash("$2b$04$" + body[:21] + "v" + body[22:])  # salt's unused bits set
+    assert policy.needs_rehash("$2b$04$" + body[:-1] + "n")  # checksum's unused bits set
+    assert PasswordHasher(rounds=1000).needs_rehash(BCRYPT_EXAMPLE)
+
+
+def test_pbkdf2_policy_flags_only_short_passlib_salts() -> None:
+    """A passlib-format hash with a salt under 16 bytes needs a rehash, one of exactly 16 does not."""
+    fifteen = "$pbkdf2-sha256$1000$" + "A" * 20 + "$" + "A" * 43
+    sixteen = "$pbkdf2-sha256$1000$" + "A" * 22 + "$" + "A" * 43
+    assert FAST.needs_rehash(fifteen)
+    assert not FAST.needs_rehash(sixteen)
+    assert PasswordHasher(rounds=1000, scheme="django-pbkdf2-sha256").needs_rehash(sixteen)
+
+
+def test_verify_and_update_outcomes(hasher: PasswordHasher) -> None:
+    """verify_and_update: (False, None) when wrong, (True, None) when current, (True, new hash) when outdated."""
+    assert hasher.verify_and_update("wrong", PASSLIB_EXAMPLE) == (False, None)
+    assert hasher.verify_and_update("password", PASSLIB_EXAMPLE) == (True, None)
+    stronger = PasswordHasher(rounds=1001, pure_python=hasher.pure_python)
+    valid, new = stronger.verify_and_update("password", PASSLIB_EXAMPLE)
+    assert valid is True
+    assert new is not None
+    assert new.startswith("$pbkdf2-sha256$1001$")
+    assert stronger.verify("password", new)
+
+
+def test_non_str_schemes_are_refused_as_policy_errors() -> None:
+    """A scheme given as a non-str (even an unhashable list) is an InvalidPolicyError, not a TypeError."""
+    with pytest.raises(InvalidPolicyError) as info:
+        PasswordHasher(scheme=["bcrypt"])  # type: ignore[arg-type]
+    assert str(info.value) == "scheme must be one of pbkdf2-sha256, bcrypt, django-pbkdf2-sha256, not ['bcrypt']"
+
+
+@pytest.mark.parametrize(("salt_size", "chars"), [(99, 134), (131, 177), (1024, 1376)])
+def test_django_salt_length_rounds_bits_up(salt_size: int, chars: int) -> None:
+    """A Django salt has ceil(salt_size * 8 / log2(62)) characters, log2(62) taken as 5.954 (never fewer bits)."""
+    made = PasswordHasher(rounds=1, salt_size=salt_size, scheme="django-pbkdf2-sha256").hash("pw")
+    assert len(made.split("$")[2]) == chars
+
+
+def test_pure_python_policies_never_call_the_native_engines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pure_python=True hashes and verifies PBKDF2 and bcrypt without hashlib.pbkdf2_hmac or the bcrypt package."""
+    native = hasattr(hashlib, "pbkdf2_hmac")
+
+    def refuse(*args: object) -> bytes:
+        raise AssertionError("a native engine ran")
+
+    monkeypatch.setattr(hashlib, "pbkdf2_hmac", refuse, raising=False)
+    try:
+        import bcrypt  # optional: only to make it refuse work
+    except ImportError:  # Pyodide: the pure engine runs anyway
+        pass
+    else:
+        monkeypatch.setattr(bcrypt, "hashpw", refuse)
+    pure = PasswordHasher(rounds=1000, pure_python=True)
+    assert pure.verify("password", PASSLIB_EXAMPLE)
+    assert pure.verify("pw", pure.hash("pw"))
+    assert pure.verify("secret", "pbkdf2_sha256$1200$seasalt$EBBBjacyU2e+ThuL8G67NCG1tcIxYu5i+Dl5HlJJ3mM=")
+    assert pure.verify("password", BCRYPT_EXAMPLE)
+    pure_bcrypt = PasswordHasher(rounds=4, scheme="bcrypt", pure_python=True)
+    assert pure_bcrypt.hash("pw").startswith("$2b$04$")
+    if native:
+        with pytest.raises(AssertionError, match="a native engine ran"):
+            PasswordHasher(rounds=1000).hash("pw")
+
+
+@pytest.mark.parametrize(
+    ("stored", "message"),
+    [
+        pytest.param("$pbkdf2-sha256$1000$" + "A" * 2028, "a $pbkdf2-sha256$ hash has three fields: rounds, salt, "
+                     "checksum", id="passlib-2048-chars"),
+        pytest.param("pbkdf2_sha256$1000$" + "s" * 2029, "a Django pbkdf2_sha256$ hash has three fields: iterations, "
+                     "salt, hash", id="django-2048-chars"),
+    ],
+)
+def test_2048_characters_pass_the_length_check(stored: str, message: str) -> None:
+    """A stored hash of exactly 2048 characters passes the length bound: its format check is what refuses it."""
+    assert len(stored) == 2048
+    with pytest.raises(MalformedHashError) as info:
+        FAST.verify("pw", stored)
+    assert str(info.value) == message

@@ -30,3 +30,13 @@ def test_encoding_is_base64_with_dot_and_no_padding(data: bytes) -> None:
 def test_non_canonical_text_is_refused(text: str) -> None:
     """Padding, impossible lengths, non-zero unused bits, '+', whitespace and foreign characters decode to None."""
     assert ab64_decode(text) is None
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [(b"\x00\x00\x17", "AAAX"), (b"\x00\x00\x3e", "AAA."), (b"\xfb\xff", "./8"), (b"\x00", "AA"), (b"", "")],
+)
+def test_known_encodings(data: bytes, text: str) -> None:
+    """Fixed encodings: '+' as '.', no padding, and a trailing letter (even "X") kept."""
+    assert ab64_encode(data) == text
+    assert ab64_decode(text) == data

@@ -127,3 +127,12 @@ def test_generated_module_is_up_to_date() -> None:
     spec.loader.exec_module(generator)
     committed = (ROOT / "core/passwords/_eksblowfish_rounds.py").read_text(encoding="utf-8")
     assert committed == generator.generate()
+
+
+def test_bcrypt_raw_flips_nothing_by_default() -> None:
+    """bcrypt_raw without p0_flip is plain EksBlowfish: its first 23 bytes are a vector's checksum."""
+    from core.passwords._bf_key import correct_words
+    from core.passwords._eksblowfish import bcrypt_raw
+
+    parsed = _bcrypt.parse(VECTORS[0]["hash"])
+    assert bcrypt_raw(parsed.cost, parsed.salt, correct_words(VECTORS[0]["password"].encode()))[:23] == parsed.checksum

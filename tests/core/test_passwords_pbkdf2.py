@@ -189,3 +189,102 @@ def test_non_positive_parameters_are_refused(rounds: int, dklen: int) -> None:
     """Zero or negative rounds or output length raise ValueError rather than return a weak key."""
     with pytest.raises(ValueError, match="positive"):
         pbkdf2_sha256(b"pw", b"salt", rounds, dklen)
+
+
+@pytest.fixture
+def fake_oneshot(monkeypatch: pytest.MonkeyPatch, fresh_detection: None) -> None:
+    """Make this interpreter look like one with ``_hmac`` (CPython >= 3.14): hmac.digest stands in for it."""
+    monkeypatch.setattr(_pbkdf2, "oneshot", lambda digest: _hmac_digest_sha256 if digest == "sha256" else None)
+
+
+@pytest.mark.cpython_only(reason="hashlib.pbkdf2_hmac is the oracle; Pyodide 314 has none (RFC 7914 vectors cover it)")
+def test_oneshot_is_detected_between_hashlib_and_copy(fake_oneshot: None) -> None:
+    """Where the one-shot HMAC exists it is listed after hashlib's path and before the copy loop, and is what
+    pure=True picks."""
+    assert available_paths() == ("hashlib", "oneshot", "copy")
+    assert default_path() == "hashlib"
+    assert default_path(pure=True) == "oneshot"
+
+
+@pytest.mark.cpython_only(reason="hashlib.pbkdf2_hmac is the oracle; Pyodide 314 has none (RFC 7914 vectors cover it)")
+@pytest.mark.parametrize(("rounds", "dklen"), [(1, 32), (3, 1), (5, 33), (2, 64), (7, 100)])
+def test_each_forced_path_gives_identical_output(fake_oneshot: None, rounds: int, dklen: int) -> None:
+    """path="hashlib", "oneshot" and "copy", and pure=True, all give hashlib.pbkdf2_hmac's bytes (short, partial
+    and multi-block outputs; a password longer than the SHA-256 block)."""
+    password = b"p" * 100
+    expected = hashlib.pbkdf2_hmac("sha256", password, b"salt", rounds, dklen)
+    for path in PATHS:
+        assert pbkdf2_sha256(password, b"salt", rounds, dklen, path=path) == expected, path
+    assert pbkdf2_sha256(password, b"salt", rounds, dklen, pure=True) == expected
+    assert pbkdf2_sha256(b"pw", b"salt", rounds, dklen, path="oneshot") == hashlib.pbkdf2_hmac(
+        "sha256", b"pw", b"salt", rounds, dklen)
+
+
+def test_pure_flag_selects_the_code_that_runs(monkeypatch: pytest.MonkeyPatch, fake_oneshot: None) -> None:
+    """pure=True runs the one-shot loop where it exists, else the copy loop; hashlib's path is never taken."""
+    calls: list[str] = []
+    monkeypatch.setattr(_pbkdf2, "_pbkdf2_sha256_oneshot", lambda *args: calls.append("oneshot") or b"")
+    monkeypatch.setattr(_pbkdf2, "_pbkdf2_sha256_copy", lambda *args: calls.append("copy") or b"")
+    pbkdf2_sha256(b"pw", b"salt", 2, pure=True)
+    pbkdf2_sha256(b"pw", b"salt", 2, path="oneshot")
+    monkeypatch.setattr(_pbkdf2, "_available", ("hashlib", "copy"))
+    pbkdf2_sha256(b"pw", b"salt", 2, pure=True)
+    assert calls == ["oneshot", "oneshot", "copy"]
+
+
+@pytest.mark.parametrize(("available", "plain", "pure"), [
+    (("hashlib", "oneshot", "copy"), "hashlib", "oneshot"),
+    (("hashlib", "copy"), "hashlib", "copy"),
+    (("oneshot", "copy"), "oneshot", "oneshot"),
+    (("copy",), "copy", "copy"),
+])
+def test_default_path_for_each_interpreter(monkeypatch: pytest.MonkeyPatch, available: tuple[str, ...], plain: str,
+                                           pure: str) -> None:
+    """The default is the fastest path; pure=True skips only hashlib's (Pyodide 314: oneshot either way)."""
+    monkeypatch.setattr(_pbkdf2, "_available", available)
+    assert (default_path(), default_path(pure=True)) == (plain, pure)
+    assert native_available() is (available[0] == "hashlib")
+
+
+@pytest.mark.cpython_only(reason="hashlib.pbkdf2_hmac is the oracle; Pyodide 314 has none (RFC 7914 vectors cover it)")
+def test_refusal_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A path this interpreter lacks is refused naming the available ones; bad rounds/dklen say they must be
+    positive."""
+    monkeypatch.setattr(_pbkdf2, "_available", ("hashlib", "copy"))
+    with pytest.raises(ValueError, match=r"^PBKDF2 path 'oneshot' is not available here; available: hashlib, copy$"):
+        pbkdf2_sha256(b"pw", b"salt", 1, path="oneshot")
+    with pytest.raises(ValueError, match=r"^rounds and dklen must be positive$"):
+        pbkdf2_sha256(b"pw", b"salt", 0)
+    assert pbkdf2_sha256(b"pw", b"salt", 1, 1) == hashlib.pbkdf2_hmac("sha256", b"pw", b"salt", 1, 1)
+
+
+def test_short_chain_is_an_error_not_a_weak_key() -> None:
+    """If the one-shot chain comes back short (an interpreter whose list.extend stops early), PBKDF2 raises
+    RuntimeError telling to force the copy path instead of returning a key made of fewer iterations."""
+    made: list[int] = []
+
+    def stops_early(key: bytes, message: bytes) -> bytes:
+        if len(made) == 2:
+            raise StopIteration  # ends map(), so list.extend stops as if the iteration were over
+        made.append(1)
+        return hashlib.sha256(message).digest()
+
+    with pytest.raises(RuntimeError) as info:
+        _pbkdf2._oneshot_chain(stops_early, b"k", b"u", 5)
+    assert str(info.value) == "PBKDF2 one-shot chain is short: force path='copy'"
+
+
+@pytest.mark.cpython_only(reason="hashlib.pbkdf2_hmac is what the default call must take; Pyodide 314 has none")
+def test_default_call_takes_hashlibs_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without pure= or path=, pbkdf2_sha256 runs hashlib.pbkdf2_hmac (the fastest path) and nothing else."""
+    calls: list[int] = []
+    real = hashlib.pbkdf2_hmac
+
+    def counting(name: str, password: bytes, salt: bytes, rounds: int, dklen: int | None = None) -> bytes:
+        calls.append(rounds)
+        return real(name, password, salt, rounds, dklen)
+
+    monkeypatch.setattr(hashlib, "pbkdf2_hmac", counting)
+    monkeypatch.setattr(_pbkdf2, "_pbkdf2_sha256_copy", lambda *args: pytest.fail("the copy loop ran"))
+    assert pbkdf2_sha256(b"pw", b"salt", 3) == real("sha256", b"pw", b"salt", 3, 32)
+    assert calls == [3]
