@@ -179,7 +179,8 @@ MESSAGE_SCENARIOS = [
     (_enc({"jti": 5}), {}, "JWT ID must be a string."),
     (_enc({"jti": ["j"]}), {}, "JWT ID must be a string."),
     (_enc({"a": 1}, access_token="at"), {}, "No access_token provided to compare against at_hash claim."),
-    (_enc({"a": 1}, access_token="at"), {"access_token": ""}, "No access_token provided to compare against at_hash claim."),
+    (_enc({"a": 1}, access_token="at"), {"access_token": ""},
+     "No access_token provided to compare against at_hash claim."),
     (_enc({"a": 1}, access_token="at"), {"access_token": "other"}, "at_hash claim does not match access_token."),
     (_enc({"a": 1}, access_token="at", algorithm="HS512"), {"access_token": "at", "algorithms": ["HS256"]},
      "The specified alg value is not allowed"),
@@ -217,7 +218,8 @@ def test_error_messages_match_python_jose(token: str, kwargs: dict[str, Any], me
         CORE.decode(token, key, **kwargs)
     assert str(theirs.value) == message
     assert str(ours.value) == message
-    for jose_class, core_class in ((JoseExpired, core_jwt.ExpiredSignatureError), (JoseClaims, core_jwt.JWTClaimsError)):
+    for jose_class, core_class in ((JoseExpired, core_jwt.ExpiredSignatureError),
+                                   (JoseClaims, core_jwt.JWTClaimsError)):
         assert isinstance(theirs.value, jose_class) == isinstance(ours.value, core_class)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from typing import Any
 
@@ -288,8 +289,9 @@ def test_at_hash_with_an_unencodable_access_token_is_a_claims_error() -> None:
     """An access token holding a lone surrogate (no UTF-8 form) fails at_hash with InvalidAccessTokenHashError and
     python-jose's "Unable to calculate" message, not a leaked UnicodeEncodeError."""
     token = codec.encode({"a": 1}, KEY, access_token="opaque")
-    with pytest.raises(InvalidAccessTokenHashError, match="^Unable to calculate at_hash to verify against token claims.$"):
+    with pytest.raises(InvalidAccessTokenHashError) as caught:
         codec.decode(token, KEY, access_token="\ud800")
+    assert str(caught.value) == "Unable to calculate at_hash to verify against token claims."
 
 
 @pytest.mark.parametrize("alg", ["HS256", "HS384", "HS512"])
@@ -390,8 +392,8 @@ def test_each_verify_option_switches_its_check_and_require_switches_it_back_on(
     assert roundtrip(claims, options={f"verify_{claim}": False}, **kwargs) == claims
     with pytest.raises(error):
         roundtrip(claims, options={f"verify_{claim}": False, f"require_{claim}": True}, **kwargs)
+    other = {"exp": NOW - 100} if claim != "exp" else {"iat": "x"}
     with pytest.raises(ExpiredSignatureError if claim != "exp" else InvalidClaimTypeError):
-        other = {"exp": NOW - 100} if claim != "exp" else {"iat": "x"}
         roundtrip({**claims, **other}, options={f"verify_{claim}": False}, **kwargs)
 
 
@@ -473,10 +475,8 @@ def test_numeric_date_range_ends_at_year_9999(claim: str) -> None:
     out of range; bools are never numbers."""
     limit = 253_402_300_799
     for value in (limit, -limit, float(limit), float(-limit), 0, 0.5):
-        try:
+        with contextlib.suppress(ExpiredSignatureError, ImmatureSignatureError):  # in range: only early or late
             assert roundtrip({claim: value}) == {claim: value}
-        except (ExpiredSignatureError, ImmatureSignatureError):
-            pass  # in range, only too early or too late
     for value in (limit + 1, -limit - 1, limit + 0.5, -limit - 0.5, True, False):
         with pytest.raises(InvalidClaimTypeError):
             roundtrip({claim: value})
