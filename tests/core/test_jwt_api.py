@@ -595,3 +595,28 @@ def test_the_header_cache_does_not_change_results() -> None:
         assert codec.decode(a, KEY) == codec.decode(b, KEY) == {"a": 1}
     with pytest.raises(InvalidAlgorithmError):
         codec.decode(a, KEY, algorithms=["HS512"])
+
+
+def test_any_key_of_a_set_verifies_wherever_it_stands() -> None:
+    """In a key list or JWK Set, the matching key verifies whether it comes first, last or in between."""
+    token = codec.encode({"a": 1}, KEY)
+    others = ["t" * 64, "u" * 64]
+    for keys in ([KEY, *others], [others[0], KEY, others[1]], [*others, KEY]):
+        assert codec.decode(token, keys) == {"a": 1}
+        jwks = {"keys": [{"kty": "oct", "k": b64(k.encode())} for k in keys]}
+        assert codec.decode(token, jwks) == {"a": 1}
+    with pytest.raises(InvalidSignatureError):
+        codec.decode(token, others)
+
+
+def test_per_call_options_of_any_kind_keep_the_instances_other_options() -> None:
+    """Per-call options that are a non-dict Mapping, or hold an unhashable value, are merged over the instance's
+    options (not over python-jose's defaults): what they do not mention keeps the instance's setting."""
+    from types import MappingProxyType
+
+    configured = JWT(clock=lambda: NOW, options={"require_sub": True})
+    token = codec.encode({"a": 1}, KEY)
+    for options in ({"verify_aud": True}, MappingProxyType({"verify_aud": True}),
+                    {"verify_aud": True, "x-extra": ["unhashable"]}):
+        with pytest.raises(jwt.MissingRequiredClaimError):
+            configured.decode(token, KEY, options=options)
