@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -12,10 +13,12 @@ from core.jwt._codec import b64url_check, b64url_decode, b64url_decode_checked, 
 from core.jwt.exceptions import InvalidClaimTypeError, MalformedTokenError
 
 
-@pytest.mark.parametrize("data", [b"", b"f", b"fo", b"foo", b"\xff\xfe\xfd\x00", bytes(range(256))])
+@pytest.mark.parametrize("data", [b"", b"f", b"fo", b"foo", b"\xff\xfe\xfd\x00", bytes(range(256)), b"\x00\x00\x17"])
 def test_round_trip(data: bytes) -> None:
-    """Encoding then decoding gives the original bytes, without padding in between."""
+    """Encoding then decoding gives the original bytes, without padding in between (b"\\0\\0\\x17" encodes as
+    "AAAX": only padding is stripped from the end)."""
     encoded = b64url_encode(data)
+    assert encoded == base64.urlsafe_b64encode(data).rstrip(b"=")
     assert b"=" not in encoded
     assert b64url_decode(encoded, "x") == data
 
