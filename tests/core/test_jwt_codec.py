@@ -281,3 +281,21 @@ def test_serialisation_errors_name_the_type() -> None:
     with pytest.raises(TypeError) as caught:
         json_bytes({"a": object()}, sort_keys=False)
     assert str(caught.value) == "Object of type object is not JSON serializable"
+
+
+@pytest.mark.parametrize("text", [b'{"a": 1}\x0b', b'{"a": 1}\x0c', b'{"a": 1}\xc2\xa0', b'{"a": 1}\xe2\x80\x83'])
+def test_only_jsons_four_whitespace_characters_may_follow_the_object(text: bytes) -> None:
+    """After the object only space, tab, CR and LF are allowed (RFC 8259 §2); any other Unicode whitespace is extra
+    data, as json.loads says."""
+    with pytest.raises(ValueError, match="Extra data"):
+        json.loads(text)
+    with pytest.raises(MalformedTokenError, match="Extra data"):
+        json_object(text, "payload")
+    assert json_object(b'{"a": 1} \t\r\n', "payload") == {"a": 1}
+
+
+def test_thirty_two_brackets_are_parsed_not_scanned_for_depth() -> None:
+    """32 brackets in all are within the cap: malformed JSON of that size gets the parser's own message."""
+    with pytest.raises(MalformedTokenError) as caught:
+        json_object(b"{" * 32, "payload")
+    assert str(caught.value).startswith("Invalid payload string: Expecting property name enclosed in double quotes")
