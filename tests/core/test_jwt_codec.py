@@ -121,6 +121,7 @@ def test_objects_parse_like_json_loads_unless_a_name_repeats(members: list[tuple
         b'{"a":[{"x":1,"y":2}],"b":{"c":{"d":[1,{"e":2}]}},"a":3}',  # deeper nesting, arrays of objects
         b'{"a":"{\\"a\\":1}","a":1}',  # braces and colons in a string, with escapes
         b'{"a":1,"a":2}  ',  # trailing whitespace
+        b'{"a":"XX:XX","a":1}',  # as many colons in strings as distinct names
     ],
 )
 def test_duplicate_names_are_refused_on_every_parse_path(text: bytes) -> None:
