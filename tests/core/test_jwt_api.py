@@ -620,3 +620,57 @@ def test_per_call_options_of_any_kind_keep_the_instances_other_options() -> None
                     {"verify_aud": True, "x-extra": ["unhashable"]}):
         with pytest.raises(jwt.MissingRequiredClaimError):
             configured.decode(token, KEY, options=options)
+
+
+def _raw_header_token(header: bytes) -> str:
+    return _sign(f"{b64(header)}.{b64(b'{}')}")
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (b"{" * 40, "Invalid header string: unbalanced brackets"),
+        (b'{"alg":"HS256","x":' + b"[" * 40 + b"]" * 40 + b"}", "Invalid header string: nested deeper than 32 levels"),
+        (b'{"alg":"HS256","a":[1],"a":2}', "Invalid header string: duplicate member names"),
+        (b'{"alg":"HS256","a":{"b":1},"a":2}', "Invalid header string: duplicate member names"),
+        (b'{"alg":"HS256","x":[1e999]}', "Invalid header string: a number is out of range"),
+        (b'{"alg":"HS256","x":{"y":-1E999}}', "Invalid header string: a number is out of range"),
+        (b'{"alg":"HS256","x":1e999}', "Invalid header string: a number is out of range"),
+        (b'[{"alg":"HS256"}]', "Invalid header string: must be a json object"),
+        (b'"{}"', "Invalid header string: must be a json object"),
+        (b'{"alg":"HS256","x":[1,]}', "Invalid header string: Expecting value: char 22"),
+    ],
+)
+def test_header_json_errors_say_what_is_wrong(header: bytes, message: str) -> None:
+    """A header that is not one clean JSON object (nesting, duplicates, overflowing numbers, not an object, bad
+    syntax, flat or nested) is MalformedTokenError with the message naming the header and the defect."""
+    token = _raw_header_token(header)
+    for call in (lambda: codec.decode(token, KEY), lambda: codec.get_unverified_header(token)):
+        with pytest.raises(MalformedTokenError) as caught:
+            call()
+        assert type(caught.value) is MalformedTokenError
+        assert str(caught.value) == message
+
+
+def test_thirty_two_brackets_in_a_header_are_parsed_not_depth_scanned() -> None:
+    """A header with 32 brackets in all is within the cap: malformed, it gets the JSON parser's own message."""
+    with pytest.raises(MalformedTokenError, match="Expecting property name"):
+        codec.decode(_raw_header_token(b"{" * 32), KEY)
+
+
+def test_a_crit_header_is_reported_as_parsed_before_verification() -> None:
+    """The crit value in the refusal is the header parameter as read before the signature is checked: a list of
+    names as a list, a nested object as its (name, value) pairs (headers are never fully parsed unverified)."""
+    with pytest.raises(UnsupportedCriticalHeaderError) as caught:
+        codec.decode(_raw_header_token(b'{"alg":"HS256","crit":{"a":1}}'), KEY)
+    assert str(caught.value) == "Unsupported critical header parameters: (('a', 1),)"
+    with pytest.raises(UnsupportedCriticalHeaderError) as caught:
+        codec.decode(_raw_header_token(b'{"alg":"HS256","crit":["a","b"]}'), KEY)
+    assert str(caught.value) == "Unsupported critical header parameters: ['a', 'b']"
+
+
+def test_nested_header_values_read_back_as_json() -> None:
+    """get_unverified_header returns nested header values as json.loads does (objects as dicts, arrays as lists)."""
+    header = b'{"alg":"HS256","x":{"y":[1,{"z":2}]},"n":[[]]}'
+    assert codec.get_unverified_header(_raw_header_token(header)) == json.loads(header)
+    assert codec.decode(_raw_header_token(header), KEY) == {}

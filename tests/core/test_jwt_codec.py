@@ -172,6 +172,8 @@ def test_any_object_parses_like_json_loads_unless_a_top_level_name_repeats(
         b'{"a": {"b": -1e999}}',
         b'{"a": [1' + b"0" * 400 + b"]}",
         b'{"a": [true, false, null, 2E+999]}',
+        b'{"a": [1E999]}',
+        b'{"a": [-2E+999]}',
     ],
 )
 def test_overflowing_numbers_are_found_anywhere(text: bytes) -> None:
