@@ -194,3 +194,13 @@ def test_an_asymmetric_key_is_refused_every_time() -> None:
     for _ in range(2):
         with pytest.raises(InvalidKeyError):
             resolve_keys(pem, "HS256", strict=False)
+
+
+def test_a_jwk_in_a_rotation_list_is_used_for_the_algorithm_it_names() -> None:
+    """In a list of keys, a JWK whose alg is the token's algorithm is used, one naming another algorithm is not."""
+    k = base64.urlsafe_b64encode(b"r" * 64).rstrip(b"=").decode()
+    keys = [{"kty": "oct", "k": k, "alg": "HS512"}, {"kty": "oct", "k": k, "alg": "HS256"}]
+    assert resolve_keys(keys, "HS256", strict=True) == [b"r" * 64]
+    assert resolve_keys(keys, "HS512", strict=True) == [b"r" * 64]
+    with pytest.raises(InvalidKeyError):
+        resolve_keys(keys, "HS384", strict=True)
