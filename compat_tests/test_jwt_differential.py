@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from unittest import mock
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from jose import jwt as jose_jwt
@@ -133,3 +134,100 @@ def test_accept_reject_matches_python_jose(
         (core_jwt.ExpiredSignatureError, core_jwt.JWTClaimsError, core_jwt.JWTError),
     )
     assert ours == theirs
+
+
+# -- messages: the texts callers of python-jose match on -----------------------------------------------------------
+
+
+def _signed(header: bytes, payload: bytes, key: str = KEY) -> str:
+    import hashlib
+    import hmac
+
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    signing_input = f"{b64(header)}.{b64(payload)}"
+    return f"{signing_input}.{b64(hmac.new(key.encode(), signing_input.encode(), hashlib.sha256).digest())}"
+
+
+def _enc(claims: dict[str, Any], **kwargs: Any) -> str:
+    return CORE.encode(claims, KEY, **kwargs)
+
+
+# (token, decode keyword arguments, python-jose's message): every claim and envelope error whose text core keeps.
+MESSAGE_SCENARIOS = [
+    (_enc({"exp": NOW - 1}), {}, "Signature has expired."),
+    (_enc({"exp": NOW - 3}), {"options": {"leeway": 2}}, "Signature has expired."),
+    (_enc({"nbf": NOW + 10}), {}, "The token is not yet valid (nbf)"),
+    (_enc({"nbf": NOW + 3}), {"options": {"leeway": timedelta(seconds=2)}}, "The token is not yet valid (nbf)"),
+    (_enc({"iat": "abc"}), {}, "Issued At claim (iat) must be an integer."),
+    (_enc({"nbf": "abc"}), {}, "Not Before claim (nbf) must be an integer."),
+    (_enc({"exp": "abc"}), {}, "Expiration Time claim (exp) must be an integer."),
+    (_enc({"aud": "x"}), {"audience": "y"}, "Invalid audience"),
+    (_enc({"aud": ["x", "z"]}), {"audience": "y"}, "Invalid audience"),
+    (_enc({"aud": "x"}), {}, "Invalid audience"),
+    (_enc({"aud": 5}), {"audience": "y"}, "Invalid claim format in token"),
+    (_enc({"aud": {"x": 1}}), {"audience": "y"}, "Invalid claim format in token"),
+    (_enc({"aud": ["x", 5]}), {"audience": "x"}, "Invalid claim format in token"),
+    (_enc({"iss": "x"}), {"issuer": "y"}, "Invalid issuer"),
+    (_enc({"iss": "x"}), {"issuer": ["y", "z"]}, "Invalid issuer"),
+    (_enc({"iss": "x"}), {"issuer": ("y",)}, "Invalid issuer"),
+    (_enc({}), {"issuer": "y"}, "Invalid issuer"),
+    (_enc({"sub": 5}), {}, "Subject must be a string."),
+    (_enc({"sub": 5}), {"subject": "5"}, "Subject must be a string."),
+    (_enc({"sub": "a"}), {"subject": "b"}, "Invalid subject"),
+    (_enc({"jti": 5}), {}, "JWT ID must be a string."),
+    (_enc({"jti": ["j"]}), {}, "JWT ID must be a string."),
+    (_enc({"a": 1}, access_token="at"), {}, "No access_token provided to compare against at_hash claim."),
+    (_enc({"a": 1}, access_token="at"), {"access_token": ""},
+     "No access_token provided to compare against at_hash claim."),
+    (_enc({"a": 1}, access_token="at"), {"access_token": "other"}, "at_hash claim does not match access_token."),
+    (_enc({"a": 1}, access_token="at", algorithm="HS512"), {"access_token": "at", "algorithms": ["HS256"]},
+     "The specified alg value is not allowed"),
+    (_enc({}), {"options": {"require_exp": True}}, 'missing required key "exp" among claims'),
+    (_enc({"exp": NOW + 9}), {"options": {"require_iat": True, "require_exp": True}},
+     'missing required key "iat" among claims'),
+    (_enc({}), {"options": {"require_aud": True}}, 'missing required key "aud" among claims'),
+    (_enc({}), {"options": {"require_iss": True}}, 'missing required key "iss" among claims'),
+    (_enc({}), {"options": {"require_sub": True}}, 'missing required key "sub" among claims'),
+    (_enc({}), {"options": {"require_jti": True}}, 'missing required key "jti" among claims'),
+    (_enc({}), {"options": {"require_nbf": True}}, 'missing required key "nbf" among claims'),
+    (_enc({}), {"options": {"require_at_hash": True}}, 'missing required key "at_hash" among claims'),
+    (_enc({}), {"options": {"require_custom": True}}, 'missing required key "custom" among claims'),
+    (_enc({}), {"audience": ["x"]}, "audience must be a string or None"),
+    (_enc({}), {"audience": 5}, "audience must be a string or None"),
+    (_enc({"a": 1})[:-2] + "AA", {}, "Signature verification failed."),
+    (_enc({}), {"algorithms": ["HS512"]}, "The specified alg value is not allowed"),
+    (_enc({}), {"algorithms": "HS512"}, "The specified alg value is not allowed"),
+    (_enc({}, algorithm="HS384"), {"algorithms": ("HS256", "HS512")}, "The specified alg value is not allowed"),
+    (_signed(b'{"typ":"JWT"}', b"{}"), {}, "No algorithm was specified in the JWS header."),
+    (_signed(b'{"alg":""}', b"{}"), {}, "No algorithm was specified in the JWS header."),
+    (_signed(b"[1]", b"{}"), {}, "Invalid header string: must be a json object"),
+    (_signed(b'{"alg":"HS256"}', b"[1]"), {}, "Invalid payload string: must be a json object"),
+]
+
+
+@pytest.mark.parametrize(("token", "kwargs", "message"), MESSAGE_SCENARIOS)
+def test_error_messages_match_python_jose(token: str, kwargs: dict[str, Any], message: str) -> None:
+    """Where core keeps python-jose's check, it raises python-jose's exact message (what callers match on), with a
+    class python-jose's caller catches the same way (expired / claims error / other JWTError)."""
+    key = kwargs.pop("key", KEY)
+    with mock.patch("jose.jwt.datetime", FrozenDatetime), pytest.raises(JoseError) as theirs:
+        jose_jwt.decode(token, key, **kwargs)
+    with pytest.raises(core_jwt.JWTError) as ours:
+        CORE.decode(token, key, **kwargs)
+    assert str(theirs.value) == message
+    assert str(ours.value) == message
+    for jose_class, core_class in ((JoseExpired, core_jwt.ExpiredSignatureError),
+                                   (JoseClaims, core_jwt.JWTClaimsError)):
+        assert isinstance(theirs.value, jose_class) == isinstance(ours.value, core_class)
+
+
+def test_at_hash_with_an_unencodable_access_token_has_python_joses_message() -> None:
+    """An access token python-jose cannot hash (a lone surrogate): both raise a claims error saying so."""
+    token = _enc({"a": 1}, access_token="at")
+    message = "Unable to calculate at_hash to verify against token claims."
+    with mock.patch("jose.jwt.datetime", FrozenDatetime), pytest.raises(JoseClaims, match=message):
+        jose_jwt.decode(token, KEY, access_token="\ud800")
+    with pytest.raises(core_jwt.InvalidAccessTokenHashError, match=message):
+        CORE.decode(token, KEY, access_token="\ud800")

@@ -218,9 +218,13 @@ def _validate_at_hash(claims: Mapping[str, Any], access_token: str | None, algor
         return
     if not access_token:
         raise InvalidAccessTokenHashError("No access_token provided to compare against at_hash claim.")
-    if not isinstance(access_token, str):
+    try:
+        expected = access_token_hash(access_token, algorithm) if isinstance(access_token, str) else None
+    except UnicodeEncodeError:  # a lone surrogate has no UTF-8 form (python-jose: the message below too)
+        expected = None
+    if expected is None:
         raise InvalidAccessTokenHashError("Unable to calculate at_hash to verify against token claims.")
-    if claims["at_hash"] != access_token_hash(access_token, algorithm):
+    if claims["at_hash"] != expected:
         raise InvalidAccessTokenHashError("at_hash claim does not match access_token.")
 
 

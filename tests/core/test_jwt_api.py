@@ -18,6 +18,7 @@ from core.jwt import (
     JWT,
     EncodeError,
     InvalidAlgorithmError,
+    InvalidClaimTypeError,
     InvalidKeyError,
     InvalidSignatureError,
     JWTError,
@@ -335,3 +336,341 @@ def test_only_flat_headers_are_memoised() -> None:
         assert codec.decode(token, KEY, algorithms=["HS256"]) == {"a": 1}
         assert codec.get_unverified_header(token)["kid"] == "k1"
     assert list(_api._HEADERS) == [flat.split(".")[0].encode("ascii")]
+
+
+# --- each refusal's class and message, and the boundaries of the caps -------------------------------------------
+
+
+def test_caps_must_be_positive() -> None:
+    """max_token_bytes and max_header_bytes of 1 are accepted, 0 is refused with a ValueError naming the cap."""
+    JWT(max_token_bytes=1, max_header_bytes=1)
+    with pytest.raises(ValueError, match=r"^max_token_bytes must be positive$"):
+        JWT(max_token_bytes=0)
+    with pytest.raises(ValueError, match=r"^max_header_bytes must be positive$"):
+        JWT(max_header_bytes=0)
+
+
+def test_leeway_given_twice_or_invalid_is_refused_at_construction() -> None:
+    """JWT(leeway=...) with a leeway in options too, or an invalid leeway, raises JWTError saying so; a leeway beside
+    options without one is merged into them."""
+    with pytest.raises(JWTError) as caught:
+        JWT(leeway=1, options={"leeway": 0})
+    assert str(caught.value) == "leeway is given twice: as an argument and in options"
+    with pytest.raises(JWTError) as caught:
+        JWT(leeway="1")  # type: ignore[arg-type]
+    assert str(caught.value) == "leeway must be a number of seconds or a timedelta"
+    configured = JWT(leeway=5, options={"verify_aud": False})
+    assert configured.options == {**jwt.DEFAULT_OPTIONS, "leeway": 5, "verify_aud": False}
+    assert JWT(options={"leeway": 5}).options["leeway"] == 5
+    assert JWT().options == dict(jwt.DEFAULT_OPTIONS)
+
+
+@pytest.mark.parametrize("kind", [str, bytes, bytearray])
+def test_token_cap_is_inclusive(kind: type) -> None:
+    """A token exactly max_token_bytes long is decoded; one byte more is TokenTooLargeError naming the cap."""
+    token = codec.encode({"a": 1}, KEY)
+    at_cap = JWT(max_token_bytes=len(token), clock=lambda: NOW)
+    below = JWT(max_token_bytes=len(token) - 1, clock=lambda: NOW)
+    value = token if kind is str else kind(token.encode())
+    assert at_cap.decode(value, KEY) == {"a": 1}
+    with pytest.raises(TokenTooLargeError) as caught:
+        below.decode(value, KEY)
+    assert str(caught.value) == f"Token longer than {len(token) - 1} bytes"
+    with pytest.raises(TokenTooLargeError):
+        below.get_unverified_claims(value)
+
+
+def test_header_cap_is_inclusive() -> None:
+    """An encoded header exactly max_header_bytes long is decoded; one byte more is TokenTooLargeError."""
+    token = codec.encode({"a": 1}, KEY, headers={"kid": "k1"})
+    header_length = len(token.split(".")[0])
+    assert JWT(max_header_bytes=header_length, clock=lambda: NOW).decode(token, KEY) == {"a": 1}
+    with pytest.raises(TokenTooLargeError) as caught:
+        JWT(max_header_bytes=header_length - 1, clock=lambda: NOW).decode(token, KEY)
+    assert str(caught.value) == f"Token header longer than {header_length - 1} bytes"
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        ("é.e30.AAAA", "Token contains non-ASCII characters"),
+        (None, "Token must be str or bytes, not NoneType"),
+        (12, "Token must be str or bytes, not int"),
+        ("abc", "Token must have 3 segments, not 1"),
+        ("a.b", "Token must have 3 segments, not 2"),
+        (b"a.b.c.d", "Token must have 3 segments, not 4"),
+        ("eyJhbGciOiJIUzI1NiJ9=.e30.AAAA", "Invalid header encoding: not canonical base64url"),
+        ("eyJhbGciOiJIUzI1NiIsImtpZCI6ImEifR.e30.AAAA", "Invalid header encoding: non-zero trailing bits"),
+        ("eyJhbGciOiJIUzI1NiJ9.e31.AAAA", "Invalid payload encoding: non-zero trailing bits"),
+        ("eyJhbGciOiJIUzI1NiJ9.e3*.AAAA", "Invalid payload encoding: not canonical base64url"),
+        ("eyJhbGciOiJIUzI1NiJ9.e30.AAAA=", "Invalid crypto encoding: not canonical base64url"),
+        ("eyJhbGciOiJIUzI1NiJ9.e30.AAB", "Invalid crypto encoding: non-zero trailing bits"),
+        ("WzFd.e30.AAAA", "Invalid header string: must be a json object"),
+        ("eyJhbGciOg.e30.AAAA", "Invalid header string: Expecting value: char 7"),
+    ],
+)
+def test_malformed_tokens_say_what_is_wrong(token: Any, message: str) -> None:
+    """Each malformed token raises MalformedTokenError with the message naming the segment and the defect, in
+    decode (whether or not the signature is verified) and in the unverified readers alike."""
+    unverified = {"verify_signature": False}
+    for call in (lambda: codec.decode(token, KEY), lambda: codec.decode(token, KEY, options=unverified),
+                 lambda: codec.get_unverified_header(token), lambda: codec.get_unverified_claims(token)):
+        with pytest.raises(MalformedTokenError) as caught:
+            call()
+        assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("payload", "message", "error"),
+    [
+        (b"[1]", "Invalid payload string: must be a json object", MalformedTokenError),
+        (b'{"a":', "Invalid payload string: Expecting value: char 5", MalformedTokenError),
+        (b'{"a":NaN}', "Invalid payload string: NaN is not valid JSON", MalformedTokenError),
+        (b'{"a":1,"a":2}', "Invalid payload string: duplicate member names", MalformedTokenError),
+        (b'{"a":1e999}', "Invalid payload string: a number is out of range", InvalidClaimTypeError),
+    ],
+)
+def test_a_bad_payload_is_reported_after_the_signature_and_by_the_claims_reader(
+    payload: bytes, message: str, error: type[Exception]
+) -> None:
+    """A correctly signed token whose payload is not one clean JSON object raises the same class and message in
+    decode and in get_unverified_claims (an overflowing number is a claims-type error in both)."""
+    token = forge({"alg": "HS256"}, {}).split(".")
+    head = token[0]
+    signed_token = _sign(f"{head}.{b64(payload)}")
+    for call in (lambda: codec.decode(signed_token, KEY), lambda: codec.get_unverified_claims(signed_token)):
+        with pytest.raises(error) as caught:
+            call()
+        assert str(caught.value) == message
+
+
+def _sign(signing_input: str, key: str = KEY) -> str:
+    import hashlib
+    import hmac
+
+    return f"{signing_input}.{b64(hmac.new(key.encode(), signing_input.encode(), hashlib.sha256).digest())}"
+
+
+def test_a_wrong_signature_is_an_invalid_signature_with_python_joses_message() -> None:
+    """A well-spelt signature made with another key raises InvalidSignatureError("Signature verification failed.")."""
+    token = codec.encode({"a": 1}, "t" * 64)
+    with pytest.raises(InvalidSignatureError) as caught:
+        codec.decode(token, KEY)
+    assert str(caught.value) == "Signature verification failed."
+
+
+@pytest.mark.parametrize(
+    ("header", "algorithms", "error", "message"),
+    [
+        ({"typ": "JWT"}, None, InvalidAlgorithmError, "No algorithm was specified in the JWS header."),
+        ({"alg": ""}, None, InvalidAlgorithmError, "No algorithm was specified in the JWS header."),
+        ({"alg": 256}, None, InvalidAlgorithmError, "No algorithm was specified in the JWS header."),
+        ({"alg": "HS1"}, None, InvalidAlgorithmError, "Invalid or unsupported algorithm: HS1."),
+        ({"alg": "RS256"}, None, InvalidAlgorithmError,
+         "Invalid or unsupported algorithm: RS256. leancore supports only HMAC algorithms (HS256, HS384, HS512), "
+         "not RS256."),
+        ({"alg": "HS256"}, ["HS384"], InvalidAlgorithmError, "The specified alg value is not allowed"),
+        ({"alg": "HS256"}, "HS2", InvalidAlgorithmError, "The specified alg value is not allowed"),
+        ({"alg": "HS256"}, {"HS384"}, InvalidAlgorithmError, "The specified alg value is not allowed"),
+        ({"alg": "HS256"}, (), InvalidAlgorithmError, "The specified alg value is not allowed"),
+        ({"alg": "HS256"}, 256, JWTError, "algorithms must be a string or an iterable of strings"),
+        ({"alg": "HS256", "crit": ["exp"]}, None, UnsupportedCriticalHeaderError,
+         "Unsupported critical header parameters: ['exp']"),
+        ({"alg": "HS256", "crit": []}, ["HS256"], UnsupportedCriticalHeaderError,
+         "Unsupported critical header parameters: []"),
+        ({"alg": "HS256", "crit": ["x"]}, ["HS512"], InvalidAlgorithmError, "The specified alg value is not allowed"),
+    ],
+)
+def test_header_policy_errors_say_why(header: dict[str, Any], algorithms: Any, error: type[Exception],
+                                      message: str) -> None:
+    """The header's alg is checked (present, HMAC), then the allow-list, then crit; each refusal has its class and
+    message (python-jose's text where it has one), also with verify_signature False."""
+    token = forge(header, {"a": 1})
+    for options in (None, {"verify_signature": False}):
+        with pytest.raises(error) as caught:
+            codec.decode(token, KEY, algorithms=algorithms, options=options)
+        assert type(caught.value) is error
+        assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("algorithms", [["HS256"], ("HS384", "HS256"), {"HS256"}, frozenset({"HS256"}), "iterator",
+                                        {"HS256": 1}.keys(), "HS256", None])
+def test_algorithms_as_any_iterable_of_names(algorithms: Any) -> None:
+    """algorithms may be one name, a list, tuple, set, frozenset, dict view or any other iterable of names."""
+    if algorithms == "iterator":
+        algorithms = iter(["HS512", "HS256"])
+    assert codec.decode(codec.encode({"a": 1}, KEY), KEY, algorithms=algorithms) == {"a": 1}
+
+
+@pytest.mark.parametrize(
+    ("claims", "key", "alg", "headers", "error", "message"),
+    [
+        ({}, KEY, "XX", None, InvalidAlgorithmError, "Algorithm XX not supported."),
+        ({}, KEY, "none", None, InvalidAlgorithmError,
+         "Algorithm none not supported. leancore supports only HMAC algorithms (HS256, HS384, HS512), not none."),
+        (["a"], KEY, "HS256", None, EncodeError, "claims must be a mapping"),
+        ({"a": {1, 2}}, KEY, "HS256", None, EncodeError,
+         "Cannot serialise the token as JSON: Object of type set is not JSON serializable"),
+        ({}, KEY, "HS256", {"x": object()}, EncodeError,
+         "Cannot serialise the token as JSON: Object of type object is not JSON serializable"),
+        ({}, KEY, "HS256", {"alg": "HS512"}, EncodeError, "headers['alg'] conflicts with the signing algorithm"),
+        ({}, [KEY, KEY], "HS256", None, InvalidKeyError, "Signing needs exactly one key, not a key set"),
+        ({}, {"kty": "RSA"}, "HS256", None, InvalidKeyError, "Incorrect key type. Expected: 'oct', Received: 'RSA'"),
+    ],
+)
+def test_encode_errors_say_why(claims: Any, key: Any, alg: str, headers: Any, error: type[Exception],
+                               message: str) -> None:
+    """Each encode refusal raises its class with its message (python-jose's text for an unsupported algorithm)."""
+    with pytest.raises(error) as caught:
+        codec.encode(claims, key, algorithm=alg, headers=headers)
+    assert str(caught.value) == message
+
+
+def test_encode_headers_kid_typ_and_a_matching_alg() -> None:
+    """headers add members (a kid, another typ), an alg equal to the algorithm is allowed, and empty or absent
+    headers give python-jose's default header; the header JSON is sorted and compact."""
+    token = codec.encode({"a": 1}, KEY, algorithm="HS384", headers={"kid": "k1", "alg": "HS384", "typ": "at+jwt"})
+    assert token.split(".")[0] == b64(b'{"alg":"HS384","kid":"k1","typ":"at+jwt"}')
+    for headers in (None, {}):
+        assert codec.encode({"a": 1}, KEY, headers=headers).split(".")[0] == b64(b'{"alg":"HS256","typ":"JWT"}')
+    from types import MappingProxyType
+
+    token = codec.encode({"a": 1}, KEY, headers=MappingProxyType({"kid": "k2"}))
+    assert codec.get_unverified_header(token) == {"alg": "HS256", "kid": "k2", "typ": "JWT"}
+    assert codec.decode(token, KEY) == {"a": 1}
+
+
+def test_encode_keeps_claim_order_and_converts_only_time_claims() -> None:
+    """Claims are serialised in the caller's order; datetimes in exp/iat/nbf become seconds, elsewhere they are an
+    EncodeError; an empty access token adds no at_hash; a one-key JWK Set or list signs."""
+    token = codec.encode({"z": 1, "a": 2, "nbf": datetime(2020, 1, 1, 0, 0, 1, 999_999)}, KEY, access_token="")
+    assert token.split(".")[1] == b64(b'{"z":1,"a":2,"nbf":1577836801}')
+    with pytest.raises(EncodeError):
+        codec.encode({"when": datetime(2020, 1, 1)}, KEY)
+    jwk = {"kty": "oct", "k": b64(KEY.encode())}
+    assert codec.encode({"a": 1}, {"keys": [jwk]}) == codec.encode({"a": 1}, [KEY]) == codec.encode({"a": 1}, KEY)
+    assert codec.encode({"a": 1}, KEY, algorithm="HS512") != codec.encode({"a": 1}, KEY, algorithm="HS384")
+
+
+def test_per_call_options_of_every_mapping_kind_apply() -> None:
+    """Per-call options given as a dict, a non-dict Mapping or an empty dict are merged over the instance's; a
+    non-mapping is a JWTError."""
+    from types import MappingProxyType
+
+    configured = JWT(clock=lambda: NOW, options={"require_sub": True})
+    token = codec.encode({"a": 1}, KEY)
+    with pytest.raises(jwt.MissingRequiredClaimError):
+        configured.decode(token, KEY, options={})
+    for options in ({"require_sub": False}, MappingProxyType({"require_sub": False})):
+        assert configured.decode(token, KEY, options=options) == {"a": 1}
+        assert configured.decode(token, KEY, options=options) == {"a": 1}  # memoised the second time
+    with pytest.raises(JWTError) as caught:
+        configured.decode(token, KEY, options=[("require_sub", False)])  # type: ignore[arg-type]
+    assert str(caught.value) == "options must be a mapping"
+
+
+def test_per_call_options_are_told_apart() -> None:
+    """Distinct per-call options on one instance each get their own compilation, in any order and repeated."""
+    fresh = JWT(clock=lambda: NOW)
+    token = fresh.encode({"exp": NOW - 5}, KEY)
+    for _ in range(2):
+        assert fresh.decode(token, KEY, options={"leeway": 10}) == {"exp": NOW - 5}
+        with pytest.raises(jwt.ExpiredSignatureError):
+            fresh.decode(token, KEY, options={"leeway": 1})
+        assert fresh.decode(token, KEY, options={"verify_exp": False}) == {"exp": NOW - 5}
+        with pytest.raises(jwt.MissingRequiredClaimError):
+            fresh.decode(token, KEY, options={"verify_exp": False, "require_sub": True})
+
+
+def test_the_header_cache_does_not_change_results() -> None:
+    """A header seen before decodes to the same dict; different headers of the same length are not confused."""
+    from core.jwt import _api
+
+    _api._HEADERS.clear()
+    a = codec.encode({"a": 1}, KEY, headers={"kid": "k1"})
+    b = codec.encode({"a": 1}, KEY, headers={"kid": "k2"})
+    for _ in range(2):
+        assert codec.get_unverified_header(a)["kid"] == "k1"
+        assert codec.get_unverified_header(b)["kid"] == "k2"
+        assert codec.decode(a, KEY) == codec.decode(b, KEY) == {"a": 1}
+    with pytest.raises(InvalidAlgorithmError):
+        codec.decode(a, KEY, algorithms=["HS512"])
+
+
+def test_any_key_of_a_set_verifies_wherever_it_stands() -> None:
+    """In a key list or JWK Set, the matching key verifies whether it comes first, last or in between."""
+    token = codec.encode({"a": 1}, KEY)
+    others = ["t" * 64, "u" * 64]
+    for keys in ([KEY, *others], [others[0], KEY, others[1]], [*others, KEY]):
+        assert codec.decode(token, keys) == {"a": 1}
+        jwks = {"keys": [{"kty": "oct", "k": b64(k.encode())} for k in keys]}
+        assert codec.decode(token, jwks) == {"a": 1}
+    with pytest.raises(InvalidSignatureError):
+        codec.decode(token, others)
+
+
+def test_per_call_options_of_any_kind_keep_the_instances_other_options() -> None:
+    """Per-call options that are a non-dict Mapping, or hold an unhashable value, are merged over the instance's
+    options (not over python-jose's defaults): what they do not mention keeps the instance's setting."""
+    from types import MappingProxyType
+
+    configured = JWT(clock=lambda: NOW, options={"require_sub": True})
+    token = codec.encode({"a": 1}, KEY)
+    for options in ({"verify_aud": True}, MappingProxyType({"verify_aud": True}),
+                    {"verify_aud": True, "x-extra": ["unhashable"]}):
+        with pytest.raises(jwt.MissingRequiredClaimError):
+            configured.decode(token, KEY, options=options)
+
+
+def _raw_header_token(header: bytes) -> str:
+    return _sign(f"{b64(header)}.{b64(b'{}')}")
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (b"{" * 40, "Invalid header string: unbalanced brackets"),
+        (b'{"alg":"HS256","x":' + b"[" * 40 + b"]" * 40 + b"}", "Invalid header string: nested deeper than 32 levels"),
+        (b'{"alg":"HS256","a":[1],"a":2}', "Invalid header string: duplicate member names"),
+        (b'{"alg":"HS256","a":{"b":1},"a":2}', "Invalid header string: duplicate member names"),
+        (b'{"alg":"HS256","x":[1e999]}', "Invalid header string: a number is out of range"),
+        (b'{"alg":"HS256","x":{"y":-1E999}}', "Invalid header string: a number is out of range"),
+        (b'{"alg":"HS256","x":1e999}', "Invalid header string: a number is out of range"),
+        (b'[{"alg":"HS256"}]', "Invalid header string: must be a json object"),
+        (b'"{}"', "Invalid header string: must be a json object"),
+        (b'{"alg":"HS256","x":[1,]}', "Invalid header string: Expecting value: char 22"),
+    ],
+)
+def test_header_json_errors_say_what_is_wrong(header: bytes, message: str) -> None:
+    """A header that is not one clean JSON object (nesting, duplicates, overflowing numbers, not an object, bad
+    syntax, flat or nested) is MalformedTokenError with the message naming the header and the defect."""
+    token = _raw_header_token(header)
+    for call in (lambda: codec.decode(token, KEY), lambda: codec.get_unverified_header(token)):
+        with pytest.raises(MalformedTokenError) as caught:
+            call()
+        assert type(caught.value) is MalformedTokenError
+        assert str(caught.value) == message
+
+
+def test_thirty_two_brackets_in_a_header_are_parsed_not_depth_scanned() -> None:
+    """A header with 32 brackets in all is within the cap: malformed, it gets the JSON parser's own message."""
+    with pytest.raises(MalformedTokenError, match="Expecting property name"):
+        codec.decode(_raw_header_token(b"{" * 32), KEY)
+
+
+def test_a_crit_header_is_reported_as_parsed_before_verification() -> None:
+    """The crit value in the refusal is the header parameter as read before the signature is checked: a list of
+    names as a list, a nested object as its (name, value) pairs (headers are never fully parsed unverified)."""
+    with pytest.raises(UnsupportedCriticalHeaderError) as caught:
+        codec.decode(_raw_header_token(b'{"alg":"HS256","crit":{"a":1}}'), KEY)
+    assert str(caught.value) == "Unsupported critical header parameters: (('a', 1),)"
+    with pytest.raises(UnsupportedCriticalHeaderError) as caught:
+        codec.decode(_raw_header_token(b'{"alg":"HS256","crit":["a","b"]}'), KEY)
+    assert str(caught.value) == "Unsupported critical header parameters: ['a', 'b']"
+
+
+def test_nested_header_values_read_back_as_json() -> None:
+    """get_unverified_header returns nested header values as json.loads does (objects as dicts, arrays as lists)."""
+    header = b'{"alg":"HS256","x":{"y":[1,{"z":2}]},"n":[[]]}'
+    assert codec.get_unverified_header(_raw_header_token(header)) == json.loads(header)
+    assert codec.decode(_raw_header_token(header), KEY) == {}

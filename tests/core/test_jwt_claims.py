@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from typing import Any
 
@@ -260,3 +261,230 @@ def test_numbers_beyond_a_floats_range_get_typed_errors_not_overflow() -> None:
     for leeway in (float("nan"), float("inf"), float("-inf")):
         with pytest.raises(JWTError, match="leeway must be"):
             roundtrip({"a": 1}, options={"leeway": leeway})
+
+
+# --- each error branch's class and python-jose's message ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("access_token", "message"),
+    [
+        (None, "No access_token provided to compare against at_hash claim."),
+        ("", "No access_token provided to compare against at_hash claim."),
+        (b"opaque", "Unable to calculate at_hash to verify against token claims."),
+        (7, "Unable to calculate at_hash to verify against token claims."),
+        ("other", "at_hash claim does not match access_token."),
+    ],
+)
+def test_at_hash_errors_carry_python_joses_messages(access_token: Any, message: str) -> None:
+    """A missing, non-string or different access token fails at_hash with InvalidAccessTokenHashError and
+    python-jose's message for that case."""
+    token = codec.encode({"a": 1}, KEY, access_token="opaque")
+    with pytest.raises(InvalidAccessTokenHashError) as caught:
+        codec.decode(token, KEY, access_token=access_token)
+    assert str(caught.value) == message
+
+
+def test_at_hash_with_an_unencodable_access_token_is_a_claims_error() -> None:
+    """An access token holding a lone surrogate (no UTF-8 form) fails at_hash with InvalidAccessTokenHashError and
+    python-jose's "Unable to calculate" message, not a leaked UnicodeEncodeError."""
+    token = codec.encode({"a": 1}, KEY, access_token="opaque")
+    with pytest.raises(InvalidAccessTokenHashError) as caught:
+        codec.decode(token, KEY, access_token="\ud800")
+    assert str(caught.value) == "Unable to calculate at_hash to verify against token claims."
+
+
+@pytest.mark.parametrize("alg", ["HS256", "HS384", "HS512"])
+def test_at_hash_is_the_left_half_of_the_algorithms_hash(alg: str) -> None:
+    """at_hash is base64url of the left half of the access token's UTF-8 hash under the token's algorithm's hash
+    (OpenID Connect Core §3.1.3.6), and decode checks it with that same hash."""
+    import base64
+    import hashlib
+
+    digest = hashlib.new({"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}[alg], "é-token".encode()).digest()
+    expected = base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode()
+    token = codec.encode({"a": 1}, "s" * 64, algorithm=alg, access_token="é-token")
+    assert codec.get_unverified_claims(token)["at_hash"] == expected
+    assert codec.decode(token, "s" * 64, access_token="é-token") == {"a": 1, "at_hash": expected}
+
+
+def test_at_hash_is_skipped_when_verify_at_hash_is_off_and_checked_when_required() -> None:
+    """verify_at_hash False ignores a wrong access token; require_at_hash checks it even then."""
+    token = codec.encode({"a": 1}, KEY, access_token="opaque")
+    assert roundtrip_token(token, options={"verify_at_hash": False}, access_token="x")["a"] == 1
+    with pytest.raises(InvalidAccessTokenHashError):
+        roundtrip_token(token, options={"verify_at_hash": False, "require_at_hash": True}, access_token="x")
+
+
+def roundtrip_token(token: str, **kwargs: Any) -> dict[str, Any]:
+    return codec.decode(token, KEY, algorithms=["HS256"], **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("claims", "kwargs", "error", "message"),
+    [
+        ({"exp": NOW - 1}, {}, ExpiredSignatureError, "Signature has expired."),
+        ({"nbf": NOW + 1}, {}, ImmatureSignatureError, "The token is not yet valid (nbf)"),
+        ({"iat": "x"}, {}, InvalidClaimTypeError, "Issued At claim (iat) must be an integer."),
+        ({"nbf": None}, {}, InvalidClaimTypeError, "Not Before claim (nbf) must be an integer."),
+        ({"exp": [1]}, {}, InvalidClaimTypeError, "Expiration Time claim (exp) must be an integer."),
+        ({"aud": "a"}, {"audience": "b"}, InvalidAudienceError, "Invalid audience"),
+        ({"aud": ["a"]}, {"audience": "b"}, InvalidAudienceError, "Invalid audience"),
+        ({"aud": ["a"]}, {}, InvalidAudienceError, "Invalid audience"),
+        ({"aud": "a"}, {}, InvalidAudienceError, "Invalid audience"),
+        ({"aud": 1}, {"audience": "b"}, InvalidAudienceError, "Invalid claim format in token"),
+        ({"aud": ("a", 1)}, {"audience": "a"}, InvalidAudienceError, "Invalid claim format in token"),
+        ({}, {"audience": "b"}, InvalidAudienceError, "Audience claim expected, but not in claims"),
+        ({"iss": "a"}, {"issuer": "b"}, InvalidIssuerError, "Invalid issuer"),
+        ({"iss": 1}, {"issuer": ["b", 1]}, InvalidIssuerError, "Invalid issuer"),
+        ({"iss": "a"}, {"issuer": iter(["b"])}, InvalidIssuerError, "Invalid issuer"),
+        ({"iss": "a"}, {"issuer": 5}, JWTError, "issuer must be a string or an iterable of strings"),
+        ({"sub": 1}, {}, InvalidSubjectError, "Subject must be a string."),
+        ({"sub": "a"}, {"subject": "b"}, InvalidSubjectError, "Invalid subject"),
+        ({}, {"subject": "b"}, InvalidSubjectError, "Subject claim expected, but not in claims"),
+        ({"jti": 1}, {}, InvalidClaimTypeError, "JWT ID must be a string."),
+        ({"jti": None}, {}, InvalidClaimTypeError, "JWT ID must be a string."),
+        ({}, {"audience": 1}, JWTError, "audience must be a string or None"),
+        ({}, {"options": {"require_iat": True}}, MissingRequiredClaimError, 'missing required key "iat" among claims'),
+        ({}, {"options": {"leeway": "1"}}, JWTError, "leeway must be a number of seconds or a timedelta"),
+    ],
+)
+def test_each_failing_check_raises_its_class_and_message(
+    claims: dict[str, Any], kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    """Every claim check's failure raises its own class with its message (python-jose's text where it has one)."""
+    with pytest.raises(error) as caught:
+        roundtrip(claims, **kwargs)
+    assert str(caught.value) == message
+
+
+def test_a_required_claim_is_named_and_reported_before_other_checks() -> None:
+    """MissingRequiredClaimError names the claim (``.claim``), is a plain JWTError (not a claims error, as in
+    python-jose) and comes before any verify_* check, e.g. an expired exp."""
+    with pytest.raises(MissingRequiredClaimError) as caught:
+        roundtrip({"exp": NOW - 1}, options={"require_sub": True})
+    assert caught.value.claim == "sub"
+    assert not isinstance(caught.value, JWTClaimsError)
+
+
+@pytest.mark.parametrize(
+    ("claim", "bad", "error"),
+    [
+        ("iat", "x", InvalidClaimTypeError),
+        ("nbf", NOW + 100, ImmatureSignatureError),
+        ("exp", NOW - 100, ExpiredSignatureError),
+        ("aud", "other", InvalidAudienceError),
+        ("iss", "other", InvalidIssuerError),
+        ("sub", "other", InvalidSubjectError),
+        ("jti", 5, InvalidClaimTypeError),
+    ],
+)
+def test_each_verify_option_switches_its_check_and_require_switches_it_back_on(
+    claim: str, bad: Any, error: type[Exception]
+) -> None:
+    """verify_<claim> False skips that claim's check alone (the others still run); require_<claim> True re-enables
+    it (python-jose: a required claim is verified); with verify_<claim> True the bad claim fails."""
+    expected = {"audience": "api", "issuer": "me", "subject": "me"}
+    kwargs = {k: v for k, v in expected.items() if k[:3] == claim}
+    claims = {claim: bad}
+    with pytest.raises(error):
+        roundtrip(claims, **kwargs)
+    assert roundtrip(claims, options={f"verify_{claim}": False}, **kwargs) == claims
+    with pytest.raises(error):
+        roundtrip(claims, options={f"verify_{claim}": False, f"require_{claim}": True}, **kwargs)
+    other = {"exp": NOW - 100} if claim != "exp" else {"iat": "x"}
+    with pytest.raises(ExpiredSignatureError if claim != "exp" else InvalidClaimTypeError):
+        roundtrip({**claims, **other}, options={f"verify_{claim}": False}, **kwargs)
+
+
+@pytest.mark.parametrize("claim", ["aud", "iat", "exp", "nbf", "iss", "sub", "jti", "at_hash"])
+def test_each_require_option_refuses_a_token_without_its_claim(claim: str) -> None:
+    """require_<claim> True refuses a token lacking that claim with MissingRequiredClaimError naming it; False (the
+    default) accepts it."""
+    assert roundtrip({"x": 1}, options={f"require_{claim}": False}) == {"x": 1}
+    with pytest.raises(MissingRequiredClaimError, match=f'"{claim}"'):
+        roundtrip({"x": 1}, options={f"require_{claim}": True})
+
+
+def test_verify_signature_false_skips_only_the_signature() -> None:
+    """verify_signature False accepts a wrong key (any key value at all) but still runs every claim check."""
+    token = codec.encode({"sub": "a"}, KEY)
+    assert codec.decode(token, "t" * 64, options={"verify_signature": False}) == {"sub": "a"}
+    assert codec.decode(token, None, options={"verify_signature": False}) == {"sub": "a"}
+    with pytest.raises(InvalidSubjectError):
+        codec.decode(token, None, options={"verify_signature": False}, subject="b")
+    assert JWT(clock=lambda: NOW, options={"verify_signature": False}).decode(token, None) == {"sub": "a"}
+
+
+# --- boundaries: exp, nbf, leeway, NumericDate range --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("leeway", "exp_ok", "exp_expired"),
+    [
+        (0, NOW + 1, NOW),
+        (5, NOW - 4, NOW - 5),
+        (-5, NOW + 6, NOW + 5),
+        (2.5, NOW - 2, NOW - 2.5),
+        (timedelta(seconds=3), NOW - 2, NOW - 3),
+        (timedelta(milliseconds=1500), NOW - 1, NOW - 1.5),
+        (timedelta(days=1), NOW - 86_399, NOW - 86_400),
+    ],
+)
+def test_exp_boundary_under_each_leeway_form(leeway: Any, exp_ok: float, exp_expired: float) -> None:
+    """exp is expired exactly when exp <= now - leeway, for int, negative, float and timedelta leeways."""
+    assert roundtrip({"exp": exp_ok}, options={"leeway": leeway}) == {"exp": exp_ok}
+    with pytest.raises(ExpiredSignatureError):
+        roundtrip({"exp": exp_expired}, options={"leeway": leeway})
+    configured = JWT(clock=lambda: NOW, leeway=leeway)
+    assert configured.decode(codec.encode({"exp": exp_ok}, KEY), KEY) == {"exp": exp_ok}
+    with pytest.raises(ExpiredSignatureError):
+        configured.decode(codec.encode({"exp": exp_expired}, KEY), KEY)
+
+
+@pytest.mark.parametrize(
+    ("leeway", "nbf_ok", "nbf_immature"),
+    [
+        (0, NOW, NOW + 1),
+        (0, NOW + 0.999, NOW + 1.0),  # whole seconds, as python-jose's int(nbf)
+        (5, NOW + 5, NOW + 6),
+        (-5, NOW - 5, NOW - 4),
+        (2.5, NOW + 2.9, NOW + 3),
+        (timedelta(seconds=3), NOW + 3, NOW + 4),
+        (timedelta(minutes=1), NOW + 60, NOW + 61),
+    ],
+)
+def test_nbf_boundary_under_each_leeway_form(leeway: Any, nbf_ok: float, nbf_immature: float) -> None:
+    """nbf is immature exactly when its whole seconds exceed now + leeway, for every leeway form."""
+    assert roundtrip({"nbf": nbf_ok}, options={"leeway": leeway}) == {"nbf": nbf_ok}
+    with pytest.raises(ImmatureSignatureError):
+        roundtrip({"nbf": nbf_immature}, options={"leeway": leeway})
+
+
+def test_leeway_of_zero_and_the_default_are_the_same() -> None:
+    """An explicit leeway of 0, 0.0 or timedelta(0), or none given, all mean no leeway."""
+    for options in (None, {"leeway": 0}, {"leeway": 0.0}, {"leeway": timedelta(0)}):
+        with pytest.raises(ExpiredSignatureError):
+            roundtrip({"exp": NOW}, options=options)
+        assert roundtrip({"exp": NOW + 1}, options=options)
+
+
+@pytest.mark.parametrize("claim", ["exp", "nbf", "iat"])
+def test_numeric_date_range_ends_at_year_9999(claim: str) -> None:
+    """253402300799 (9999-12-31T23:59:59Z) and its negative are valid NumericDates, as int or float; one more is
+    out of range; bools are never numbers."""
+    limit = 253_402_300_799
+    for value in (limit, -limit, float(limit), float(-limit), 0, 0.5):
+        with contextlib.suppress(ExpiredSignatureError, ImmatureSignatureError):  # in range: only early or late
+            assert roundtrip({claim: value}) == {claim: value}
+    for value in (limit + 1, -limit - 1, limit + 0.5, -limit - 0.5, True, False):
+        with pytest.raises(InvalidClaimTypeError):
+            roundtrip({claim: value})
+
+
+def test_time_claims_are_compared_to_the_clock_truncated_to_seconds() -> None:
+    """The instance's clock is read once per decode and truncated to whole seconds (python-jose's timegm)."""
+    fractional = JWT(clock=lambda: NOW + 0.9)
+    assert fractional.decode(codec.encode({"exp": NOW + 1, "nbf": NOW}, KEY), KEY) == {"exp": NOW + 1, "nbf": NOW}
+    with pytest.raises(ExpiredSignatureError):
+        fractional.decode(codec.encode({"exp": NOW}, KEY), KEY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -12,10 +13,12 @@ from core.jwt._codec import b64url_check, b64url_decode, b64url_decode_checked, 
 from core.jwt.exceptions import InvalidClaimTypeError, MalformedTokenError
 
 
-@pytest.mark.parametrize("data", [b"", b"f", b"fo", b"foo", b"\xff\xfe\xfd\x00", bytes(range(256))])
+@pytest.mark.parametrize("data", [b"", b"f", b"fo", b"foo", b"\xff\xfe\xfd\x00", bytes(range(256)), b"\x00\x00\x17"])
 def test_round_trip(data: bytes) -> None:
-    """Encoding then decoding gives the original bytes, without padding in between."""
+    """Encoding then decoding gives the original bytes, without padding in between (b"\\0\\0\\x17" encodes as
+    "AAAX": only padding is stripped from the end)."""
     encoded = b64url_encode(data)
+    assert encoded == base64.urlsafe_b64encode(data).rstrip(b"=")
     assert b"=" not in encoded
     assert b64url_decode(encoded, "x") == data
 
@@ -118,6 +121,7 @@ def test_objects_parse_like_json_loads_unless_a_name_repeats(members: list[tuple
         b'{"a":[{"x":1,"y":2}],"b":{"c":{"d":[1,{"e":2}]}},"a":3}',  # deeper nesting, arrays of objects
         b'{"a":"{\\"a\\":1}","a":1}',  # braces and colons in a string, with escapes
         b'{"a":1,"a":2}  ',  # trailing whitespace
+        b'{"a":"XX:XX","a":1}',  # as many colons in strings as distinct names
     ],
 )
 def test_duplicate_names_are_refused_on_every_parse_path(text: bytes) -> None:
@@ -168,6 +172,8 @@ def test_any_object_parses_like_json_loads_unless_a_top_level_name_repeats(
         b'{"a": {"b": -1e999}}',
         b'{"a": [1' + b"0" * 400 + b"]}",
         b'{"a": [true, false, null, 2E+999]}',
+        b'{"a": [1E999]}',
+        b'{"a": [-2E+999]}',
     ],
 )
 def test_overflowing_numbers_are_found_anywhere(text: bytes) -> None:
@@ -195,3 +201,104 @@ def test_any_segment_that_passes_the_spelling_check_decodes(data: bytes) -> None
     segment = b64url_encode(data)
     b64url_check(segment, "x")
     assert b64url_decode_checked(segment) == data
+
+
+# --- messages and boundaries ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("segment", "message"),
+    [
+        (b"Zg==", "Invalid seg encoding: not canonical base64url"),
+        (b"Z", "Invalid seg encoding: not canonical base64url"),
+        (b"Zm9v!", "Invalid seg encoding: not canonical base64url"),
+        (b"Zh", "Invalid seg encoding: non-zero trailing bits"),
+        (b"Zm9", "Invalid seg encoding: non-zero trailing bits"),
+    ],
+)
+def test_spelling_errors_name_the_segment_and_the_defect(segment: bytes, message: str) -> None:
+    """A misspelt segment is refused with a message naming the segment (the ``what`` argument) and the defect."""
+    with pytest.raises(MalformedTokenError) as caught:
+        b64url_decode(segment, "seg")
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("segment", [b"", b"Zg", b"Zm8", b"Zm9v", b"-_-_", b"AQ", b"AAE"])
+def test_canonical_segments_pass_the_check(segment: bytes) -> None:
+    """Every canonical spelling (any length but 1 mod 4, last character with zero unused bits) is accepted."""
+    b64url_check(segment, "x")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (b'{"a": NaN}', "Invalid payload string: NaN is not valid JSON"),
+        (b'{"a": -Infinity}', "Invalid payload string: -Infinity is not valid JSON"),
+        (b'{"a": [NaN]}', "Invalid payload string: NaN is not valid JSON"),
+        (b"[1]", "Invalid payload string: must be a json object"),
+        (b" [1] ", "Invalid payload string: must be a json object"),
+        (b"", "Invalid payload string: Expecting value: char 0"),
+        (b"  ", "Invalid payload string: Expecting value: char 2"),
+        (b'{"a": 1} x', "Invalid payload string: Extra data: char 8"),
+        (b'{"a": 1}}', "Invalid payload string: Extra data: char 8"),
+        (b'{"a":1,"a":2}', "Invalid payload string: duplicate member names"),
+        (b'{"a":[1],"a":2}', "Invalid payload string: duplicate member names"),
+        (b"{" * 40, "Invalid payload string: unbalanced brackets"),
+        (b'{"a":[' + b"[]," * 40 + b"[]}", "Invalid payload string: unbalanced brackets"),
+        (b'{"a":' + b"[" * 40 + b"]" * 40 + b"}", "Invalid payload string: nested deeper than 32 levels"),
+    ],
+)
+def test_json_errors_say_what_is_wrong(text: bytes, message: str) -> None:
+    """Each way a segment fails to be one clean JSON object has its message, naming the segment."""
+    with pytest.raises(MalformedTokenError) as caught:
+        json_object(text, "payload")
+    assert str(caught.value) == message
+
+
+def test_out_of_range_numbers_are_malformed_outside_the_payload() -> None:
+    """An overflowing number is an InvalidClaimTypeError only in the payload; in the header (or anything else) it
+    is a MalformedTokenError, with the message naming the segment."""
+    with pytest.raises(MalformedTokenError) as caught:
+        json_object(b'{"x": [1e999]}', "header")
+    assert type(caught.value) is MalformedTokenError
+    assert str(caught.value) == "Invalid header string: a number is out of range"
+    with pytest.raises(InvalidClaimTypeError, match="Invalid payload string: a number is out of range"):
+        json_object(b'{"x": [1e999]}', "payload")
+
+
+def _nested(depth: int, siblings: int = 1) -> bytes:
+    """An object whose member a holds ``depth - 1`` nested arrays, plus ``siblings`` empty arrays beside it."""
+    return b'{"a":' + b"[" * (depth - 1) + b"]" * (depth - 1) + b',"b":[' + b"[]," * (siblings - 1) + b"[]]}"
+
+
+def test_nesting_cap_is_exactly_32_levels_also_when_many_brackets_are_counted() -> None:
+    """With more than 32 brackets in all (so the depth scan runs), 32 levels still parse and 33 are refused."""
+    assert json_object(_nested(32), "payload")["b"] == [[]]
+    assert json_object(_nested(3, siblings=40), "payload")["b"] == [[]] * 40
+    with pytest.raises(MalformedTokenError, match="nested deeper than 32 levels"):
+        json_object(_nested(34), "payload")
+
+
+def test_serialisation_errors_name_the_type() -> None:
+    """A value JSON cannot hold is refused with json's own message naming its type."""
+    with pytest.raises(TypeError) as caught:
+        json_bytes({"a": object()}, sort_keys=False)
+    assert str(caught.value) == "Object of type object is not JSON serializable"
+
+
+@pytest.mark.parametrize("text", [b'{"a": 1}\x0b', b'{"a": 1}\x0c', b'{"a": 1}\xc2\xa0', b'{"a": 1}\xe2\x80\x83'])
+def test_only_jsons_four_whitespace_characters_may_follow_the_object(text: bytes) -> None:
+    """After the object only space, tab, CR and LF are allowed (RFC 8259 §2); any other Unicode whitespace is extra
+    data, as json.loads says."""
+    with pytest.raises(ValueError, match="Extra data"):
+        json.loads(text)
+    with pytest.raises(MalformedTokenError, match="Extra data"):
+        json_object(text, "payload")
+    assert json_object(b'{"a": 1} \t\r\n', "payload") == {"a": 1}
+
+
+def test_thirty_two_brackets_are_parsed_not_scanned_for_depth() -> None:
+    """32 brackets in all are within the cap: malformed JSON of that size gets the parser's own message."""
+    with pytest.raises(MalformedTokenError) as caught:
+        json_object(b"{" * 32, "payload")
+    assert str(caught.value).startswith("Invalid payload string: Expecting property name enclosed in double quotes")
