@@ -302,3 +302,44 @@ def test_deep_nesting_is_refused() -> None:
     assert "a" in jose_decode(token)
     with pytest.raises(core_jwt.MalformedTokenError):
         CORE.decode(token, KEY)
+
+
+def _malformed() -> dict[str, str]:
+    good = jose_jwt.encode({"sub": "u"}, KEY)
+    header, payload, signature = good.split(".")
+    hs1 = base64.urlsafe_b64encode(b'{"alg":"HS1","typ":"JWT"}').rstrip(b"=").decode()
+    return {
+        "two segments": f"{header}.{payload}",
+        "four segments": f"{good}.x",
+        "header not base64url": f"!!!.{payload}.{signature}",
+        "payload not base64url": f"{header}.!!!.{signature}",
+        "signature not base64url": f"{header}.{payload}.!!!",
+        "header not JSON": f"bm90anNvbg.{payload}.{signature}",
+        "unsupported alg": f"{hs1}.{payload}.{signature}",
+    }
+
+
+MALFORMED_MESSAGES = {
+    "two segments": ("Not enough segments", "Token must have 3 segments, not 2"),
+    "four segments": ("Invalid payload padding", "Token must have 3 segments, not 4"),
+    "header not base64url": ("Invalid header string: Expecting value: line 1 column 1 (char 0)",
+                             "Invalid header encoding: not canonical base64url"),
+    "payload not base64url": ("Signature verification failed.", "Invalid payload encoding: not canonical base64url"),
+    "signature not base64url": ("Signature verification failed.", "Invalid crypto encoding: not canonical base64url"),
+    "header not JSON": ("Invalid header string: Expecting value: line 1 column 1 (char 0)",
+                        "Invalid header string: Expecting value: char 0"),
+    "unsupported alg": ("The specified alg value is not allowed", "Invalid or unsupported algorithm: HS1."),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED_MESSAGES))
+def test_malformed_token_messages_name_the_defect(case: str) -> None:
+    """A malformed token is a JWTError in both, but core's message names the defect it checked (segment count,
+    which segment's encoding, the algorithm) where python-jose's names whatever step failed next."""
+    token = _malformed()[case]
+    jose_message, core_message = MALFORMED_MESSAGES[case]
+    with pytest.raises(JoseError) as jose_err:
+        jose_decode(token, algorithms=["HS256"])
+    with pytest.raises(core_jwt.JWTError) as core_err:
+        CORE.decode(token, KEY, algorithms=["HS256"])
+    assert (str(jose_err.value), str(core_err.value)) == (jose_message, core_message)
