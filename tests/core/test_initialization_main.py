@@ -15,6 +15,7 @@ from core.initialization import InitializationReport, StepResult
 from core.initialization.__main__ import main, summary
 from core.migrations import load_migrations
 
+ADMIN = "admin@example.com"
 LATEST = max(m.version for m in load_migrations("sqlite"))
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 
@@ -146,3 +147,52 @@ def test_summary_counts_errors_in_the_plural_and_adds_those_no_step_shows() -> N
     empty.errors.extend(["a: x", "b: y"])
     assert summary(empty).splitlines() == ["leancore initialisation (unknown database):", "  error    a: x",
                                            "  error    b: y", "FAILED: 2 errors; the database is not fully initialised"]
+
+
+def test_cli_on_a_terminal_prints_a_summary_without_d1_wording(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """On a tty: one line per step and a closing line (no JSON, no D1 table name); a second run: nothing to do."""
+    _env(monkeypatch, tmp_path, tty=True, ADMIN_EMAIL=ADMIN, SUPER_ADMIN_PASSWORD="pw", PASSWORD_ROUNDS="1000")
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert "applied  migrations_table: created the migrations table" in out
+    assert f"applied  super_admin: created super admin {ADMIN}" in out
+    assert out.splitlines()[-1] == f"ok: schema version {LATEST}, changes applied"
+    assert "{" not in out
+    assert "d1" not in out.lower()
+    assert main([]) == 0
+    again = capsys.readouterr().out.splitlines()[-1]
+    assert again == f"ok: schema version {LATEST}, nothing to do, already initialised"
+
+
+def test_cli_on_a_terminal_prints_each_error_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An unreachable database on a tty: its error appears exactly once, then a FAILED line; exit 1."""
+    _env(monkeypatch, tmp_path, tty=True)
+    assert main(["--database-url", f"sqlite:///{tmp_path / 'nope' / 'x.sqlite3'}"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("cannot open SQLite database") == 1
+    assert out.splitlines()[-1] == "FAILED: 1 error; the database is not fully initialised"
+
+
+def test_cli_on_a_terminal_lists_each_invalid_setting_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Invalid settings on a tty: one line per problem, exit 2."""
+    _env(monkeypatch, tmp_path, tty=True, ENVIRONMENT="production", ADMIN_EMAIL=ADMIN)
+    assert main([]) == 2
+    out = capsys.readouterr().out
+    assert out.count("SECRET_KEY: required in production") == 1
+    assert "  - SUPER_ADMIN_PASSWORD: required when ADMIN_EMAIL is set" in out
+    assert "{" not in out
+
+
+def test_cli_json_flag_prints_the_report_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--json gives the JSON report even when stdout is a terminal."""
+    _env(monkeypatch, tmp_path, tty=True)
+    assert main(["--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["schema_version"] == LATEST

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,19 @@ STORED = "$2b$04$abcdefghijklmnopqrstuughE8Ev8uGFaUgY2cNEySvxngrb/Jzdm"
 SALT, CHECK = STORED[7:29], STORED[29:]
 FORMAT = "a bcrypt hash is $2b$<cost>$ followed by 53 characters of ./A-Za-z0-9"
 HAS_NATIVE = importlib.util.find_spec("bcrypt") is not None
+
+
+def _spy_on_hashpw(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[bytes]:
+    """Record the salt of every call to the bcrypt package's hashpw (the call still computes)."""
+    calls: list[bytes] = []
+    real = module.hashpw
+
+    def spy(password: bytes, salt: bytes) -> bytes:
+        calls.append(salt)
+        return real(password, salt)
+
+    monkeypatch.setattr(module, "hashpw", spy)
+    return calls
 
 
 @pytest.mark.parametrize(
@@ -120,14 +134,7 @@ def test_native_package_is_used_and_cached(monkeypatch: pytest.MonkeyPatch) -> N
     assert module is not None
     assert _bcrypt.native_module() is module
     assert _bcrypt.engine_name() == "native"
-    calls: list[bytes] = []
-    real = module.hashpw
-
-    def spy(password: bytes, salt: bytes) -> bytes:
-        calls.append(salt)
-        return real(password, salt)
-
-    monkeypatch.setattr(module, "hashpw", spy)
+    calls = _spy_on_hashpw(monkeypatch, module)
     parsed = _bcrypt.parse(STORED)
     native = _bcrypt.checksum(b"password", parsed)
     assert calls == [parsed.setting.encode("ascii")]
@@ -171,14 +178,7 @@ def test_verify_and_hash_new_default_to_the_native_package(monkeypatch: pytest.M
     """Without pure=, verify and hash_new compute with the bcrypt package (one hashpw call each)."""
     module = _bcrypt.native_module()
     assert module is not None
-    calls: list[bytes] = []
-    real = module.hashpw
-
-    def spy(password: bytes, salt: bytes) -> bytes:
-        calls.append(salt)
-        return real(password, salt)
-
-    monkeypatch.setattr(module, "hashpw", spy)
+    calls = _spy_on_hashpw(monkeypatch, module)
     assert _bcrypt.verify(b"password", STORED)
     made = _bcrypt.hash_new(b"pw", 4, "2b")
     assert len(calls) == 2
