@@ -21,6 +21,7 @@ from core.jwt._codec import (
     json_bytes,
     json_header,
     json_object,
+    overflowing_numbers,
 )
 from core.jwt._keys import resolve_keys
 from core.jwt._mac import compare_digest, mac
@@ -69,7 +70,7 @@ class JWT:
 
     Before the signature is verified, decoding does only linear work in C: the header (at most
     ``max_header_bytes``) is parsed, the payload's spelling is checked but it is decoded and parsed only once the
-    MAC matches.
+    MAC matches, and so are the numbers nested in a header checked for overflow.
     """
 
     def __init__(
@@ -152,8 +153,9 @@ class JWT:
 
     # -- decoding ---------------------------------------------------------------------------------------------
 
-    def _split(self, token: Any) -> tuple[Mapping[str, Any], bytes, bytes, bytes]:
-        """Cap, split and check a compact token: (header, payload segment, signing input, signature segment).
+    def _split(self, token: Any) -> tuple[Mapping[str, Any], bytes | None, bytes, bytes, bytes]:
+        """Cap, split and check a compact token: (header, the decoded header if its numbers are still to be
+        checked, payload segment, signing input, signature segment).
 
         The payload segment's spelling is checked but it is left encoded: decoding it is the costliest step for a
         large forged token, and ``decode`` needs it only once the signature matches. The signature segment is left
@@ -180,15 +182,17 @@ class JWT:
         if first > self.max_header_bytes:
             raise TokenTooLargeError(f"Token header longer than {self.max_header_bytes} bytes")
         second = raw.index(b".", first + 1)
-        header = _parse_header(raw[:first])
+        header, unchecked = _parse_header(raw[:first])
         payload = raw[first + 1 : second]
         b64url_check(payload, "payload")
-        return header, payload, raw[:second], raw[second + 1 :]
+        return header, unchecked, payload, raw[:second], raw[second + 1 :]
 
     def _split_checked(self, token: Any) -> tuple[bytes, bytes]:
         """``_split`` with the signature segment's spelling checked too: (header bytes, payload bytes)."""
-        _, payload, signing_input, signature = self._split(token)
+        _, unchecked, payload, signing_input, signature = self._split(token)
         b64url_check(signature, "crypto")
+        if unchecked is not None:
+            overflowing_numbers(unchecked)
         return b64url_decode_checked(signing_input[: -len(payload) - 1]), b64url_decode_checked(payload)
 
     def decode(
@@ -203,7 +207,7 @@ class JWT:
         access_token: str | None = None,
     ) -> dict[str, Any]:
         """Verify the signature, then the registered claims; return the claims. Raises only ``JWTError``s."""
-        header, payload, signing_input, signature = self._split(token)
+        header, unchecked, payload, signing_input, signature = self._split(token)
         algorithm = _checked_algorithm(header, algorithms)
         compiled = self._compiled if not options else self._compile(options)
         if compiled.verify_signature:
@@ -219,6 +223,8 @@ class JWT:
                 raise InvalidSignatureError("Signature verification failed.")
         else:
             b64url_check(signature, "crypto")  # unverified, but still only in its canonical spelling
+        if unchecked is not None:
+            overflowing_numbers(unchecked)
         claims = json_object(b64url_decode_checked(payload), "payload")
         validate_claims(
             claims,
@@ -275,24 +281,24 @@ def _utc_seconds(value: Any) -> int:
 _HEADERS: BoundedCache[bytes, Mapping[str, Any]] = BoundedCache(32)
 
 
-def _parse_header(segment: bytes) -> Mapping[str, Any]:
-    """The header's members as decode reads them (``json_header``: nested objects stay tuples of pairs).
+def _parse_header(segment: bytes) -> tuple[Mapping[str, Any], bytes | None]:
+    """The header's members as decode reads them (``json_header``: nested objects stay tuples of pairs), and for a
+    nested header its decoded bytes, whose numbers decode checks only once the signature matches.
 
-    Headers repeat across tokens (same alg/typ/kid), so their parse is memoised; treat the result as read-only.
-
-    Only successful parses of flat headers are stored, in a bounded cache (attacker-chosen headers can evict entries,
-    never grow it). Real headers are flat (alg, typ, kid); a nested one holds lists and tuples, and with a cache full
-    of headers crafted to hold hundreds of them, the garbage collector re-traverses them all on every collection:
-    a forged token whose header is a list of empty lists decoded ~1.25x slower that way on CPython 3.11
-    (bench/test_jwt_adversarial_bench.py, where it was the worst case).
+    Headers repeat across tokens (same alg/typ/kid), so the parse of a flat one is memoised; treat the result as
+    read-only. The cache is bounded (attacker-chosen headers can evict entries, never grow it). Real headers are
+    flat (alg, typ, kid); a nested one holds lists and tuples, and with a cache full of headers crafted to hold
+    hundreds of them, the garbage collector re-traverses them all on every collection: a forged token whose header
+    is a list of empty lists decoded ~1.25x slower that way on CPython 3.11 (bench/test_jwt_adversarial_bench.py,
+    where it was the worst case).
     """
     header = _HEADERS.get(segment)
-    if header is None:
-        decoded = b64url_decode(segment, "header")
-        header = json_header(decoded)
-        if b"[" not in decoded and decoded.count(b"{") == 1:
-            _HEADERS.put(segment, header)
-    return header
+    if header is not None:
+        return header, None
+    decoded = b64url_decode(segment, "header")
+    if b"[" not in decoded and decoded.count(b"{") == 1:
+        return _HEADERS.put(segment, json_header(decoded, check_numbers=True)), None
+    return json_header(decoded, check_numbers=False), decoded
 
 
 def _checked_algorithm(header: Mapping[str, Any], algorithms: str | Iterable[str] | None) -> str:

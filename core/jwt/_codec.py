@@ -207,12 +207,17 @@ class _PairsContext(_ScanContext):
 _scan_pairs = _json.make_scanner(_PairsContext())  # type: ignore[arg-type]
 
 
-def json_header(data: bytes) -> dict[str, Any]:
+def json_header(data: bytes, *, check_numbers: bool) -> dict[str, Any]:
     """The top-level members of a JOSE header, as strictly checked as ``json_object`` but in one C scan.
 
     This is what decode reads before the signature is verified (alg, crit), so it is the one parse an anonymous
     caller can make expensive: nested objects are left as tuples of their (name, value) pairs instead of being
     built into dicts and scanned again. ``get_unverified_header`` parses fully, with ``json_object``.
+
+    ``check_numbers=False`` leaves out the overflow check of a nested header's numbers (a flat header's is a set
+    lookup and always made): it converts each candidate literal again, the one step here whose cost grows with the
+    number of literals (sixty ``1e100`` in a list), so decode makes it with ``overflowing_numbers`` once the
+    signature matches. Nothing decided before that (alg, crit) reads a nested number.
     """
     objects = data.count(b"{")
     arrays = data.count(b"[")
@@ -233,9 +238,15 @@ def json_header(data: bytes) -> dict[str, Any]:
     header = dict(members)
     if len(header) != len(members):
         raise MalformedTokenError("Invalid header string: duplicate member names")
-    if _overflows(_outside_strings(data) if outside is None else outside):
+    if check_numbers and _overflows(_outside_strings(data) if outside is None else outside):
         _out_of_range("header")
     return header
+
+
+def overflowing_numbers(data: bytes) -> None:
+    """Refuse a header whose numbers overflow a float: the check ``json_header(check_numbers=False)`` left out."""
+    if _overflows(_outside_strings(data)):
+        _out_of_range("header")
 
 
 class _CountingContext(_ScanContext):
@@ -256,23 +267,26 @@ def _has_duplicates(text: str, names: int) -> bool:
 # For the exact check only: the literals outside strings, one per whitespace-separated word once separators are
 # blanked and true/false/null removed.
 _SEPARATORS_TO_SPACE = bytes.maketrans(b",:[]{}\t\n\r", b"         ")
-_DIGITS = b"0123456789"
-_LARGE_EXPONENT = rb"[eE][0-9]{3}"  # searched with re, imported on first use (keeps re off core.jwt's import)
+_DIGITS_AS_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
+_LONG_INTEGER_PART = b"0" * 210  # 210 digits in a row, once every digit reads 0
+# A positive exponent of 100 or more, searched in the text without its '+' signs (a '-' after the e stays, so
+# negative exponents never match); with re, imported on first use (keeps re off core.jwt's import).
+_LARGE_EXPONENT = rb"[eE]0*[1-9][0-9]{2}"
 
 
 def _overflows(outside: bytes) -> bool:
     """Whether a number literal in this out-of-strings text overflows a float (1e999 is valid JSON grammar).
 
-    A literal with d integer digits and exponent e is about 10**(d - 1 + e), and the float maximum is ~1.8e308: it
-    can overflow only with an exponent of three digits or more, or with 210 digits or more if e <= 99. Only then
-    are the literals converted (all in C: no Python frame per literal).
+    A literal with d integer digits and exponent e is below 10**(d + e), and the float maximum is ~1.8e308: it can
+    overflow only with a positive exponent of 100 or more, or with 210 integer digits or more (d >= 309 - e, and
+    e <= 99 otherwise). Both are looked for in C-level passes; only then are the literals converted (in C too).
     """
-    if len(outside) - len(outside.translate(None, _DIGITS)) < 210:
+    if _LONG_INTEGER_PART not in outside.translate(_DIGITS_AS_ZERO):
         if b"e" not in outside and b"E" not in outside:
             return False
         import re
 
-        if re.search(_LARGE_EXPONENT, outside.translate(None, b"+-")) is None:
+        if re.search(_LARGE_EXPONENT, outside.translate(None, b"+")) is None:
             return False
     words = outside.translate(_SEPARATORS_TO_SPACE).replace(b"true", b" ").replace(b"false", b" ")
     return _INF in map(abs, map(float, words.replace(b"null", b" ").split()))

@@ -653,6 +653,27 @@ def test_header_json_errors_say_what_is_wrong(header: bytes, message: str) -> No
         assert str(caught.value) == message
 
 
+@pytest.mark.parametrize("number", [b"1e999", b"-1E+0309", b"9" * 210 + b"e99"],
+                         ids=["exponent", "signed exponent with zeros", "210 digits"])
+def test_numbers_nested_in_a_header_are_checked_once_the_signature_matches(number: bytes) -> None:
+    """An overflowing number nested in a header refuses the token as malformed once the signature matches, with
+    verification off, and in the unverified getters; under a forged signature the token is refused as forged, the
+    numbers unconverted (converting them all is the one header check whose cost grows with their count)."""
+    header = b'{"alg":"HS256","x":[0,' + number + b"]}"
+    token = _raw_header_token(header)
+    checks = (
+        lambda: codec.decode(token, KEY),
+        lambda: codec.decode(token, None, options={"verify_signature": False}),
+        lambda: codec.get_unverified_claims(token),
+        lambda: codec.get_unverified_header(token),
+    )
+    for check in checks:
+        with pytest.raises(MalformedTokenError, match=r"^Invalid header string: a number is out of range$"):
+            check()
+    with pytest.raises(InvalidSignatureError, match=r"^Signature verification failed\.$"):
+        codec.decode(token, "another-" + KEY)
+
+
 def test_thirty_two_brackets_in_a_header_are_parsed_not_depth_scanned() -> None:
     """A header with 32 brackets in all is within the cap: malformed, it gets the JSON parser's own message."""
     with pytest.raises(MalformedTokenError, match="Expecting property name"):

@@ -174,10 +174,16 @@ def test_any_object_parses_like_json_loads_unless_a_top_level_name_repeats(
         b'{"a": [true, false, null, 2E+999]}',
         b'{"a": [1E999]}',
         b'{"a": [-2E+999]}',
+        b'{"a": [1e0309]}',
+        b'{"a": [1e-5, 1e+0000309]}',
+        b'{"a": [' + b"9" * 210 + b"e99]}",
+        b'{"a": [' + b"9" * 210 + b".5e99]}",
+        b'{"a": [1' + b"0" * 10 + b"e299]}",
     ],
 )
 def test_overflowing_numbers_are_found_anywhere(text: bytes) -> None:
-    """An overflowing number nested in arrays or objects, or written with 309+ digits, is still out of range."""
+    """An overflowing number nested in arrays or objects, written with 309+ digits, with an exponent written with
+    leading zeros or a plus, or with 210 digits before a two-digit exponent, is still out of range."""
     with pytest.raises(InvalidClaimTypeError, match="out of range"):
         json_object(text, "payload")
 
@@ -188,10 +194,16 @@ def test_overflowing_numbers_are_found_anywhere(text: bytes) -> None:
         b'{"a": [1e308, -1e308, 1' + b"0" * 300 + b"]}",
         b'{"a": [true, false, null], "e": "1e999"}',
         b'{"a": {"b": 1.5e-999}}',
+        b'{"a": [1e-999, 2.4703282292062328e-324, 1e0099, 1E-0400]}',
+        b'{"a": [1' + b"0" * 209 + b"e98, 1" + b"0" * 209 + b"e99]}",
+        b'{"a": [0.' + b"0" * 300 + b"1e400]}",
+        b'{"a": [1' + b"0" * 9 + b"e299]}",
     ],
 )
 def test_large_but_finite_numbers_and_lookalikes_parse(text: bytes) -> None:
-    """Numbers up to the float maximum, underflows, and "1e999" inside a string are not out of range."""
+    """Numbers up to the float maximum, underflows (negative exponents of any length), 210 digits before an
+    exponent that keeps them finite, a large exponent on a tiny fraction, and "1e999" inside a string are not out
+    of range."""
     assert json_object(text, "payload") == json.loads(text)
 
 
