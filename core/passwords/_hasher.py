@@ -342,10 +342,13 @@ class PasswordHasher:
 
     def verify_and_update(self, password: str | bytes, hashed: str | bytes) -> tuple[bool, str | None]:
         """``(valid, new_hash)``: ``new_hash`` only when the password is correct and the stored hash is outdated."""
-        if not self.verify(password, hashed):
+        secret = self._secret(password)
+        text = _hash_text(hashed)
+        scheme = _scheme_of(text)  # read once: the hash is parsed for the check and, if it matches, for the policy
+        if not scheme.verify(secret, text, pure=self._pure_python):
             return False, None
-        if self.needs_rehash(hashed):
-            return True, self.hash(password)
+        if scheme.needs_rehash(text, self):
+            return True, self._impl.hash(secret, self)
         return True, None
 
 
