@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 UV = find_uv_bin()
 ADMIN, PASSWORD = "admin@example.com", "correct horse battery"
 # What the sdist promises (pyproject.toml [tool.hatch.build.targets.sdist]) and the packages the wheel holds.
-SDIST_TREES = ("core", "api", "tools", "tests", "compat_tests", "docs")
+SDIST_TREES = ("core", "api", "tools", "tests", "compat_tests", "bench", "docs")
 SDIST_FILES = ("worker.py", "wrangler.toml", "conftest.py", "README.md", "pyproject.toml")
 WHEEL_PACKAGES = ("core", "api")
 
@@ -53,8 +53,8 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def test_sdist_carries_the_packages_the_worker_entry_tools_tests_and_docs(dist: tuple[Path, Path]) -> None:
-    """Every tracked file of core/, api/, tools/, tests/, compat_tests/, docs/ and the promised top-level files is
-    in it."""
+    """Every tracked file of core/, api/, tools/, tests/, compat_tests/, bench/, docs/ and the promised top-level
+    files is in it."""
     with tarfile.open(dist[0]) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     missing = (_tracked(*SDIST_TREES) | set(SDIST_FILES)) - names
