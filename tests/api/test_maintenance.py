@@ -60,6 +60,33 @@ async def test_only_a_super_admin_logs_in_and_failures_look_alike(session: Any, 
         assert _is_maintenance(await session.login(email, password)), email
 
 
+def test_openapi_lists_503_with_retry_after_wherever_maintenance_can_stop_a_route() -> None:
+    """Every route outside /system/* that takes the database or a bearer user (where the gate runs; the login checks
+    for itself) documents a 503 ErrorBody with an optional Retry-After of whole seconds."""
+    from fastapi.routing import APIRoute
+
+    from api import create_app, deps
+
+    def calls(dependant: Any) -> set[Any]:
+        return {dependant.call}.union(*(calls(sub) for sub in dependant.dependencies))
+
+    app = create_app()
+    document = app.openapi()
+    gated = []
+    for route in app.routes:
+        if (not isinstance(route, APIRoute) or route.path.startswith("/system/")
+                or not calls(route.dependant) & {deps.get_database, deps.current_user, deps.super_admin}):
+            continue
+        for method in route.methods:
+            response = document["paths"][route.path][method.lower()]["responses"].get("503")
+            assert response is not None, f"{method} {route.path}"
+            assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorBody"}
+            assert response["headers"]["Retry-After"]["schema"] == {"type": "integer", "minimum": 0}
+            gated.append((method, route.path))
+    assert ("GET", "/auth/me") in gated
+    assert len(gated) == 18  # every route but the three of /system
+
+
 async def test_turning_it_off_reopens_at_once(client: httpx.AsyncClient, admin: dict[str, str],
                                               closed: dict[str, str]) -> None:
     """maintenance_mode false on this process: the plain user's old token works again immediately."""
