@@ -51,6 +51,18 @@ async def test_system_routes_stay_open(client: httpx.AsyncClient, admin: dict[st
     assert (await client.get("/system/status", headers=admin)).status_code == 200
 
 
+async def test_unknown_paths_are_404_and_the_description_stays_readable(client: httpx.AsyncClient,
+                                                                        closed: dict[str, str]) -> None:
+    """An unknown path, anonymous or with a plain user's token, is the usual 404 JSON (the gate sits in the routes'
+    dependencies, so neither 503 nor 500); /openapi.json still answers 200."""
+    for headers in ({}, closed):
+        response = await client.get("/no/such/path", headers=headers)
+        assert response.status_code == 404, response.text
+        assert response.headers["content-type"] == "application/json"
+        assert response.json()["code"] == "not_found"
+    assert (await client.get("/openapi.json")).status_code == 200
+
+
 async def test_only_a_super_admin_logs_in_and_failures_look_alike(session: Any, closed: dict[str, str]) -> None:
     """The super admin's login works; a plain user's correct password, a wrong password (of either) and an unknown
     account all get the same 503, so maintenance does not tell who the super admins are."""
