@@ -28,6 +28,21 @@ class ErrorBody(BaseModel):
 ERROR_RESPONSE: dict[str, Any] = {
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
 }
+_SECONDS = {"type": "integer", "minimum": 0}
+# 429 always says when to come back (api/throttle.py). A 503 does for maintenance (api/site_flags.py) and a full
+# hashing queue (api/hashing.py), not for an unavailable database, whose recovery nobody can promise.
+THROTTLED_RESPONSE: dict[str, Any] = {**ERROR_RESPONSE, "headers": {"Retry-After": {
+    "description": "seconds until the limit that refused lets a request through", "required": True,
+    "schema": _SECONDS}}}
+UNAVAILABLE_RESPONSE: dict[str, Any] = {**ERROR_RESPONSE, "headers": {"Retry-After": {
+    "description": "seconds to wait: sent with `maintenance` and `busy`, not when the database is unavailable",
+    "required": False, "schema": _SECONDS}}}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for these error statuses: ErrorBody each, with ``Retry-After`` documented on 429 and 503."""
+    special = {429: THROTTLED_RESPONSE, 503: UNAVAILABLE_RESPONSE}
+    return {status: special.get(status, ERROR_RESPONSE) for status in statuses}
 
 
 class Token(BaseModel):

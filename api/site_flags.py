@@ -7,7 +7,8 @@ costs no extra query; a ``PATCH /settings`` on this process applies at once, els
 Maintenance: every request other than ``/system/*`` gets 503 ``maintenance`` with ``Retry-After``, unless it
 carries an active super admin's bearer token; a super admin's login still works (api/routers/auth.py: any other
 login attempt gets the same 503, whatever the reason it would have failed, so maintenance does not tell who the
-super admins are). The API's description (``/docs``, ``/openapi.json``) stays readable.
+super admins are). The API's description (``/docs``, ``/openapi.json``) stays readable, and an unknown path is the
+usual 404: the gate runs in the routes' dependencies (api/deps.py), and neither serves any data.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from api.accounts import login_key, public_user
 from api.deps import DB, Context, CurrentUser, client_id
 from api.errors import ApiError, unauthorized
 from api.routers._table import RouteTable
-from api.schemas import ERROR_RESPONSE, PasswordChange, Registration, Token, User
+from api.schemas import PasswordChange, Registration, Token, User, error_responses
 from api.site_flags import in_maintenance
 from api.throttle import REGISTER_LIMIT, refuse_over_limit
 from api.tokens import issue_token
@@ -45,7 +45,7 @@ _LOGIN_BODY = {
         }}},
     }
 }
-_ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 413, 415, 422, 429, 503), ERROR_RESPONSE)
+_ERRORS: dict[int | str, dict[str, Any]] = error_responses(401, 413, 415, 422, 429, 503)
 
 
 def _invalid_form(message: str) -> ApiError:
@@ -134,7 +134,7 @@ async def login(request: Request, context: Context, db: DB) -> Any:
     return {"access_token": token, "token_type": "bearer", "expires_in": lifetime}
 
 
-@router.get("/me", response_model=User, responses={401: ERROR_RESPONSE})
+@router.get("/me", response_model=User, responses=error_responses(401, 503))
 async def me(user: CurrentUser) -> Any:
     """The user the bearer token belongs to."""
     return public_user(user)
@@ -150,7 +150,7 @@ async def check_current_password(request: Request, context: Any, user: dict[str,
 
 
 @router.post("/password", status_code=204, response_class=Response,
-             responses=dict.fromkeys((401, 422, 503), ERROR_RESPONSE))
+             responses=error_responses(401, 422, 503))
 async def change_password(body: PasswordChange, request: Request, user: CurrentUser, context: Context,
                           db: DB) -> Response:
     """Change one's own password; the current password is required. Every token issued before, this request's
@@ -163,7 +163,7 @@ async def change_password(body: PasswordChange, request: Request, user: CurrentU
 
 
 @router.post("/logout-all", status_code=204, response_class=Response,
-             responses=dict.fromkeys((401, 503), ERROR_RESPONSE))
+             responses=error_responses(401, 503))
 async def logout_all(request: Request, user: CurrentUser, context: Context, db: DB) -> Response:
     """End every token of this user at once (access tokens and reset links), this request's included. To end one
     token only, the client discards it."""
@@ -173,7 +173,7 @@ async def logout_all(request: Request, user: CurrentUser, context: Context, db: 
 
 
 @router.post("/register", response_model=User, status_code=201,
-             responses=dict.fromkeys((403, 409, 422, 429, 503), ERROR_RESPONSE))
+             responses=error_responses(403, 409, 422, 429, 503))
 async def register(body: Registration, request: Request, context: Context, db: DB) -> Any:
     """Create one's own account while the ``registration_open`` site setting is true (403 ``registration_closed``
     otherwise); the same email and password rules as an admin's create; 10 sign-ups per client per hour (429).

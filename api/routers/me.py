@@ -18,9 +18,9 @@ from api.errors import ApiError
 from api.routers._table import RouteTable
 from api.routers.auth import check_current_password
 from api.routers.users import last_admin
-from api.schemas import ERROR_RESPONSE, ProfileUpdate, User
+from api.schemas import ERROR_RESPONSE, ProfileUpdate, User, error_responses
 
-router = RouteTable(prefix="/users/me", tags=["users"], responses=dict.fromkeys((401, 503), ERROR_RESPONSE))
+router = RouteTable(prefix="/users/me", tags=["users"], responses=error_responses(401, 503))
 
 
 @router.get("", response_model=User)
@@ -29,7 +29,7 @@ async def read_me(user: CurrentUser) -> Any:
     return public_user(user)
 
 
-@router.patch("", response_model=User, responses=dict.fromkeys((409, 422), ERROR_RESPONSE))
+@router.patch("", response_model=User, responses=error_responses(409, 422))
 async def update_me(body: ProfileUpdate, request: Request, user: CurrentUser, context: Context, db: DB) -> Any:
     """Change one's own email or password; ``current_password`` is required for either. 409 when another account
     has the address in any case or form."""

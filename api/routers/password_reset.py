@@ -20,7 +20,7 @@ from api.deps import DB, Context, SuperAdmin, client_id
 from api.errors import ApiError, unauthorized
 from api.routers._table import RouteTable
 from api.routers.users import UserId, not_found
-from api.schemas import ERROR_RESPONSE, Accepted, PasswordResetConfirm, PasswordResetLink, PasswordResetRequest
+from api.schemas import Accepted, PasswordResetConfirm, PasswordResetLink, PasswordResetRequest, error_responses
 from api.throttle import (
     RESET_ACCOUNT_LIMIT,
     RESET_CLIENT_LIMIT,
@@ -42,7 +42,7 @@ def reset_link(request: Request, context: Any, token: str) -> str:
 
 
 @router.post("/auth/password-reset", status_code=202, response_model=Accepted,
-             responses=dict.fromkeys((422, 429, 501, 503), ERROR_RESPONSE))
+             responses=error_responses(422, 429, 501, 503))
 async def request_password_reset(body: PasswordResetRequest, request: Request, background: BackgroundTasks,
                                  context: Context, db: DB) -> Any:
     """Send a reset link to the address if it has an active account; the same 202 either way. 10 requests per
@@ -71,7 +71,7 @@ async def request_password_reset(body: PasswordResetRequest, request: Request, b
 
 
 @router.post(CONFIRM_PATH, status_code=204, response_class=Response,
-             responses=dict.fromkeys((401, 422, 503), ERROR_RESPONSE))
+             responses=error_responses(401, 422, 503))
 async def confirm_password_reset(body: PasswordResetConfirm, request: Request, context: Context, db: DB) -> Response:
     """Set a new password with a reset token. Every earlier token of the account ends, the reset token included:
     a second use, an access token, an expired or tampered token get 401 (``reset_token_used``,
@@ -91,7 +91,7 @@ async def confirm_password_reset(body: PasswordResetConfirm, request: Request, c
 
 
 @router.post("/users/{user_id}/password-reset", response_model=PasswordResetLink, tags=["users"],
-             responses=dict.fromkeys((401, 403, 404, 409, 422, 503), ERROR_RESPONSE))
+             responses=error_responses(401, 403, 404, 409, 422, 503))
 async def admin_password_reset(user_id: UserId, admin: SuperAdmin, request: Request, context: Context,
                                db: DB) -> Any:
     """A reset link for an account, in the answer (hand it to the user; no mail infrastructure needed). 409 for an

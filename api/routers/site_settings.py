@@ -11,7 +11,7 @@ from api.accounts import now_text
 from api.deps import DB, Context, SuperAdmin
 from api.errors import ApiError
 from api.routers._table import RouteTable
-from api.schemas import ERROR_RESPONSE, SiteSettings, SiteSettingsPatch
+from api.schemas import SiteSettings, SiteSettingsPatch, error_responses
 from api.site_flags import BOOLEAN_SETTINGS
 
 router = RouteTable(prefix="/settings", tags=["settings"])
@@ -26,14 +26,14 @@ async def _read(db: Any) -> dict[str, Any]:
     return {str(row["key"]): json.loads(row["value"]) for row in rows}
 
 
-@router.get("", response_model=SiteSettings, responses={503: ERROR_RESPONSE})
+@router.get("", response_model=SiteSettings, responses=error_responses(503))
 async def get_settings(db: DB) -> Any:
     """Every site setting."""
     return await _read(db)
 
 
 @router.patch("", response_model=SiteSettings,
-              responses=dict.fromkeys((401, 403, 422, 503), ERROR_RESPONSE))
+              responses=error_responses(401, 403, 422, 503))
 async def update_settings(body: SiteSettingsPatch, _: SuperAdmin, context: Context, db: DB) -> Any:
     """Set the given keys (``null`` removes one) and return every setting. ``registration_open`` and
     ``maintenance_mode`` take ``true`` or ``false`` only; they apply on this process at once, on others within

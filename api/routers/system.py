@@ -23,7 +23,7 @@ from api.context import ON_PYODIDE
 from api.deps import DB, Context, SuperAdmin, bearer_scheme, client_id
 from api.errors import ApiError, error_body, forbidden, unauthorized
 from api.routers._table import RouteTable
-from api.schemas import ERROR_RESPONSE, Health, InitializationReport, Status
+from api.schemas import ERROR_RESPONSE, THROTTLED_RESPONSE, Health, InitializationReport, Status
 from api.throttle import INIT_GLOBAL_LIMIT, INIT_LIMIT, client_key
 from api.tokens import user_from_token
 
@@ -127,7 +127,7 @@ async def status(_: SuperAdmin, context: Context, db: DB) -> Any:
 
 
 @router.post("/initialize-database", response_model=InitializationReport,
-             responses=dict.fromkeys((401, 403, 429, 503), ERROR_RESPONSE))
+             responses={**dict.fromkeys((401, 403, 503), ERROR_RESPONSE), 429: THROTTLED_RESPONSE})
 async def initialize_database(
     request: Request, context: Context, db: DB,
     x_init_secret: Annotated[str | None, Header(max_length=1024)] = None,

@@ -13,9 +13,9 @@ from api.accounts import public_user
 from api.deps import DB, Context, SuperAdmin, client_id
 from api.errors import ApiError
 from api.routers._table import RouteTable
-from api.schemas import ERROR_RESPONSE, User, UserCreate, UserList, UserUpdate
+from api.schemas import ERROR_RESPONSE, User, UserCreate, UserList, UserUpdate, error_responses
 
-_ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 422, 503), ERROR_RESPONSE)
+_ERRORS: dict[int | str, dict[str, Any]] = error_responses(401, 403, 422, 503)
 router = RouteTable(prefix="/users", tags=["users"], responses=_ERRORS)
 UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 def not_found() -> ApiError:

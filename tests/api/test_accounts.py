@@ -9,7 +9,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.api.conftest import ADMIN, ADMIN_PASSWORD, INIT_SECRET
+from api import create_app
+from core.db import connect
+from core.initialization import initialize_database
+from core.migrations import load_migrations
+from core.settings import Settings
+from tests.api.conftest import ADMIN, ADMIN_PASSWORD, INIT_SECRET, ROUNDS, SECRET_KEY, Session
 
 pytestmark = pytest.mark.anyio
 SPELLINGS = ["Alice@example.com", "ALICE@EXAMPLE.COM", "\uff41lice@example.com", "  alice@Example.com "]
@@ -71,3 +76,42 @@ async def test_a_colliding_legacy_row_cannot_take_over_the_keyed_account(app: Fa
     await _legacy_duplicate(app, "Admin@example.com")
     assert (await session.login("Admin@example.com", "x")).status_code == 401
     assert (await session.login("Admin@example.com", ADMIN_PASSWORD)).status_code == 200
+
+
+async def test_a_third_spelling_over_a_migrated_legacy_database_is_409(tmp_path: Any) -> None:
+    """A SQLite database holding carol@ and Carol@ from before migration 0004, then initialised: a super admin's
+    create and a sign-up with a third spelling are 409 email_taken JSON, and /system/status still lists [1, 2]."""
+    url = f"sqlite:///{tmp_path / 'legacy.sqlite3'}"
+    legacy = await connect(url)
+    try:
+        before_keys = [m for m in load_migrations("sqlite") if m.version < 4]
+        assert (await initialize_database(legacy, Settings(password_rounds=ROUNDS), migrations=before_keys,
+                                          hasher=str)).ok
+        for email in ("carol@example.com", "Carol@example.com"):
+            await legacy.execute("INSERT INTO users (email, hashed_password) VALUES (?, ?)", (email, "x"))
+    finally:
+        await legacy.close()
+    settings = Settings.from_env({"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "ADMIN_EMAIL": ADMIN,
+                                  "SUPER_ADMIN_PASSWORD": ADMIN_PASSWORD, "PASSWORD_ROUNDS": str(ROUNDS)})
+    app = create_app(settings)
+    context = app.state.leancore
+    try:
+        report = await initialize_database(await context.database(), settings, hasher=context.hasher.hash)
+        assert report.ok, report.errors
+        assert report.email_collisions == [[1, 2]]
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+            admin = await Session(client).bearer()
+            created = await client.post("/users", headers=admin,
+                                        json={"email": "CAROL@example.com", "password": "password-1234"})
+            registered = await client.post("/auth/register",
+                                           json={"email": "\uff43arol@example.com", "password": "password-1234"})
+            for response in (created, registered):
+                assert response.status_code == 409, response.text
+                assert response.headers["content-type"] == "application/json"
+                body = response.json()
+                assert (set(body), body["code"]) == ({"code", "message"}, "email_taken")
+            status = await client.get("/system/status", headers=admin)
+            assert status.json()["email_collisions"] == [[1, 2]]
+            assert (await client.get("/users", headers=admin)).json()["total"] == 3
+    finally:
+        await context.close()

@@ -47,6 +47,33 @@ async def test_throttle_and_init_are_logged(session: Any, client: httpx.AsyncCli
     assert "i" * 40 not in caplog.text
 
 
+async def test_account_flows_log_their_events_without_passwords_or_tokens(
+        session: Any, client: httpx.AsyncClient, admin: dict[str, str], caplog: pytest.LogCaptureFixture) -> None:
+    """Sign-up, login, a reset link's confirm and logout-all log user_registered, login_succeeded,
+    password_reset_completed and logout_all, and no captured record holds a password or a token string."""
+    caplog.set_level("INFO", logger="leancore.security")
+    email, password, new_password = "flow@example.com", "sign-up-secret-1", "reset-secret-2"
+    registered = await client.post("/auth/register", json={"email": email, "password": password})
+    assert registered.status_code == 201, registered.text
+    access = (await session.login(email, password)).json()["access_token"]
+    # The admin's link, not a mailed one: development logs a mailed link (password_reset_link) by design.
+    link = await client.post(f"/users/{registered.json()['id']}/password-reset", headers=admin)
+    reset = link.json()["token"]
+    confirm = await client.post("/auth/password-reset/confirm", json={"token": reset, "new_password": new_password})
+    assert confirm.status_code == 204, confirm.text
+    fresh = (await session.login(email, new_password)).json()["access_token"]
+    assert (await client.post("/auth/logout-all", headers={"Authorization": f"Bearer {fresh}"})).status_code == 204
+    names = [e["event"] for e in _events(caplog)]
+    for name in ("user_registered", "login_succeeded", "password_reset_completed", "logout_all"):
+        assert name in names
+    secrets = (password, new_password, access, reset, fresh, admin["Authorization"].removeprefix("Bearer "))
+    assert caplog.records
+    for record in caplog.records:  # every logger's, with its raw message, arguments and extra attributes
+        text = f"{record.getMessage()} {vars(record)!r}"
+        for secret in secrets:
+            assert secret not in text, (record.name, record.getMessage())
+
+
 def test_forbidden_fields_are_refused() -> None:
     """Passing a password or token field to emit is a programming error, caught before anything is logged."""
     with pytest.raises(ValueError, match="never carry"):

@@ -51,6 +51,18 @@ async def test_system_routes_stay_open(client: httpx.AsyncClient, admin: dict[st
     assert (await client.get("/system/status", headers=admin)).status_code == 200
 
 
+async def test_unknown_paths_are_404_and_the_description_stays_readable(client: httpx.AsyncClient,
+                                                                        closed: dict[str, str]) -> None:
+    """An unknown path, anonymous or with a plain user's token, is the usual 404 JSON (the gate sits in the routes'
+    dependencies, so neither 503 nor 500); /openapi.json still answers 200."""
+    for headers in ({}, closed):
+        response = await client.get("/no/such/path", headers=headers)
+        assert response.status_code == 404, response.text
+        assert response.headers["content-type"] == "application/json"
+        assert response.json()["code"] == "not_found"
+    assert (await client.get("/openapi.json")).status_code == 200
+
+
 async def test_only_a_super_admin_logs_in_and_failures_look_alike(session: Any, closed: dict[str, str]) -> None:
     """The super admin's login works; a plain user's correct password, a wrong password (of either) and an unknown
     account all get the same 503, so maintenance does not tell who the super admins are."""
@@ -58,6 +70,33 @@ async def test_only_a_super_admin_logs_in_and_failures_look_alike(session: Any, 
     for email, password in (("plain@example.com", PASSWORD), ("plain@example.com", "wrong-password"),
                             (ADMIN, "wrong-password"), ("nobody@example.com", PASSWORD)):
         assert _is_maintenance(await session.login(email, password)), email
+
+
+def test_openapi_lists_503_with_retry_after_wherever_maintenance_can_stop_a_route() -> None:
+    """Every route outside /system/* that takes the database or a bearer user (where the gate runs; the login checks
+    for itself) documents a 503 ErrorBody with an optional Retry-After of whole seconds."""
+    from fastapi.routing import APIRoute
+
+    from api import create_app, deps
+
+    def calls(dependant: Any) -> set[Any]:
+        return {dependant.call}.union(*(calls(sub) for sub in dependant.dependencies))
+
+    app = create_app()
+    document = app.openapi()
+    gated = []
+    for route in app.routes:
+        if (not isinstance(route, APIRoute) or route.path.startswith("/system/")
+                or not calls(route.dependant) & {deps.get_database, deps.current_user, deps.super_admin}):
+            continue
+        for method in route.methods:
+            response = document["paths"][route.path][method.lower()]["responses"].get("503")
+            assert response is not None, f"{method} {route.path}"
+            assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorBody"}
+            assert response["headers"]["Retry-After"]["schema"] == {"type": "integer", "minimum": 0}
+            gated.append((method, route.path))
+    assert ("GET", "/auth/me") in gated
+    assert len(gated) == 18  # every route but the three of /system
 
 
 async def test_turning_it_off_reopens_at_once(client: httpx.AsyncClient, admin: dict[str, str],

@@ -274,3 +274,20 @@ async def test_init_is_limited_per_client_and_in_all(app: FastAPI) -> None:
         refused = await http.post("/system/initialize-database", headers=wrong)
     assert (refused.status_code, refused.json()["code"]) == (429, "rate_limited")
     assert 1 <= int(refused.headers["retry-after"]) <= INIT_GLOBAL_LIMIT.window_seconds
+
+
+def test_openapi_lists_429_with_retry_after_on_every_throttled_route() -> None:
+    """The login, sign-up, reset request and init, and no other route, document a 429 ErrorBody with a required
+    Retry-After of whole seconds."""
+    from api import create_app
+
+    document = create_app().openapi()
+    throttled = {(method.upper(), path): operation["responses"]["429"]
+                 for path, operations in document["paths"].items() for method, operation in operations.items()
+                 if "429" in operation["responses"]}
+    assert set(throttled) == {("POST", "/auth/login"), ("POST", "/auth/register"), ("POST", "/auth/password-reset"),
+                              ("POST", "/system/initialize-database")}
+    for response in throttled.values():
+        assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorBody"}
+        assert response["headers"]["Retry-After"]["required"] is True
+        assert response["headers"]["Retry-After"]["schema"] == {"type": "integer", "minimum": 0}

@@ -23,3 +23,9 @@ def test_unicode_case_is_folded_not_only_ascii() -> None:
 def test_distinct_addresses_keep_distinct_keys() -> None:
     """Folding never joins addresses that differ by more than case or form: bob and b0b stay two accounts."""
     assert len({email_key(a) for a in ("bob@example.com", "b0b@example.com", "bob@example.org")}) == 3
+
+
+def test_cross_script_look_alike_keeps_its_own_key() -> None:
+    """A Cyrillic a (U+0430) for the Latin a is not folded: that look-alike of alice@example.com is its own account."""
+    look_alike = validate_email("\u0430lice@example.com").normalized
+    assert email_key(look_alike) == "\u0430lice@example.com" != email_key("alice@example.com")
