@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 
-from api import _core
+from api import _core, accounts
 from api.context import ON_PYODIDE
 from api.deps import DB, Context, SuperAdmin, bearer_scheme, client_id
 from api.errors import ApiError, error_body, forbidden, unauthorized
@@ -109,14 +109,14 @@ async def status(_: SuperAdmin, context: Context, db: DB) -> Any:
     password policy, package version and security-event counters."""
     initialization, migrations = _core.initialization, _core.migrations
     applied = await migrations.applied_migrations(db)
-    users = await db.fetch_one("SELECT COUNT(*) AS n FROM users")
+    users = await accounts.count(db)
     hasher = context.hasher
     return {
         "version": _version(),
         "runtime": _runtime(),
         "database": {"type": db.dialect, "initialized": await initialization.is_database_initialized(db),
                      "migrations": applied, "schema_version": max(map(migrations.version_of, applied), default=0)},
-        "users": int(users["n"]) if users else None,
+        "users": users,
         "email_collisions": (await initialization.email_collisions(db)
                              if initialization.EMAIL_KEY_MIGRATION in applied else []),
         "password_policy": {"scheme": hasher.scheme, "rounds": hasher.rounds, "min_rounds": hasher.min_rounds,
