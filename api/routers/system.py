@@ -75,11 +75,11 @@ async def health(request: Request) -> Any:
             await asyncio.wait_for(_ping(context, check_initialized), HEALTH_TIMEOUT_SECONDS)
     except (_core.db.DatabaseError, asyncio.TimeoutError) as exc:
         code = exc.code if isinstance(exc, _core.db.DatabaseError) else "database_unavailable"
-        return JSONResponse({"status": "unhealthy", "database": "unavailable", "code": code,
-                             "message": "the database is unavailable"}, status_code=503)
+        return JSONResponse({"status": "unhealthy", "database": "unavailable",
+                             **error_body(code, "the database is unavailable")}, status_code=503)
     if check_initialized and not context.initialized:
-        return JSONResponse({"status": "uninitialized", "database": "ok", "code": "database_uninitialized",
-                             "message": UNINITIALIZED}, status_code=503)
+        return JSONResponse({"status": "uninitialized", "database": "ok",
+                             **error_body("database_uninitialized", UNINITIALIZED)}, status_code=503)
     return Response(_HEALTHY, media_type="application/json")
 
 
