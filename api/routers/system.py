@@ -19,8 +19,9 @@ from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 
 from api import _core, accounts
+from api.clients import client_id
 from api.context import ON_PYODIDE
-from api.deps import DB, Context, SuperAdmin, bearer_scheme, client_id
+from api.deps import DB, Context, SuperAdmin, bearer_scheme
 from api.errors import ApiError, error_body, forbidden, unauthorized
 from api.routers._table import RouteTable
 from api.schemas import ERROR_RESPONSE, Health, InitializationReport, Status
