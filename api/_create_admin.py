@@ -22,12 +22,6 @@ if TYPE_CHECKING:
     from core.settings import Settings
 
 PROG = "python -m api create-admin"
-# One statement, so that two concurrent runs (or a run racing the initialiser) end with exactly one row.
-# Keyed by the address key: any spelling of an existing account's address resets that account.
-UPSERT = ("INSERT INTO users (email, email_key, hashed_password, is_active, is_superuser) VALUES (?, ?, ?, ?, ?) "
-          "ON CONFLICT (email_key) DO UPDATE SET hashed_password = excluded.hashed_password, "
-          "is_active = excluded.is_active, is_superuser = excluded.is_superuser, updated_at = ?")
-
 
 class Refused(Exception):
     """A reason to stop, said in one line, with the exit status it maps to."""
@@ -51,11 +45,9 @@ def read_password(from_stdin: bool) -> str:
 
 async def upsert_super_admin(db: Database, email: str, hashed: str) -> str:
     """Create ``email`` as an active super admin with ``hashed``, or set those on the existing account; say which."""
-    from api.accounts import key_of, now_text
+    from api import accounts
 
-    key = key_of(email)
-    existing = await db.fetch_one("SELECT email, is_active, is_superuser FROM users WHERE email_key = ?", (key,))
-    await db.execute(UPSERT, (email, key, hashed, True, True, now_text()))
+    existing = await accounts.upsert_super_admin(db, email, hashed)
     if existing is None:
         return f"created super admin {email}"
     email = str(existing["email"])

@@ -1,4 +1,5 @@
-"""The users table: every statement the routes run on it, the address key, and the public view of a row.
+"""The users table: every statement the api runs on it (routes, the startup check, ``create-admin``), the address
+key, and the public view of a row.
 
 An account is found by its address key (``core.emails.email_key``: case and compatibility forms folded, migration
 0004), never by the address as typed, so ``Alice@`` and ``alice@`` are one account everywhere: login, sign-up,
@@ -27,6 +28,10 @@ USER_BY_KEY = _COLUMNS + " WHERE email_key = ?"
 _PAGE = _COLUMNS + " ORDER BY id LIMIT ? OFFSET ?"
 _INSERT = ("INSERT INTO users (email, email_key, hashed_password, is_active, is_superuser) "
            "VALUES (?, ?, ?, ?, ?)")
+# One statement, so that two concurrent runs of ``python -m api create-admin`` (or one racing the initialiser) end
+# with exactly one row. Keyed by the address key: any spelling of an existing account's address resets that account.
+_UPSERT_SUPER_ADMIN = (_INSERT + " ON CONFLICT (email_key) DO UPDATE SET hashed_password = excluded.hashed_password, "
+                       "is_active = excluded.is_active, is_superuser = excluded.is_superuser, updated_at = ?")
 # The SET clause that ends every token of the row it updates (the version is part of each token's stamp:
 # api/tokens.py); in the same UPDATE as the change that calls for it, so no token outlives the change.
 END_SESSIONS = "token_version = token_version + 1"
@@ -74,11 +79,6 @@ def email_taken() -> ApiError:
     return ApiError(409, "email_taken", "an account with this email exists (addresses are compared ignoring case)")
 
 
-def now_text() -> str:
-    """The current UTC time as the text every dialect stores (``core.db.now_text``)."""
-    return _core.db.now_text()
-
-
 # -- reads ---------------------------------------------------------------------------------------------------------
 
 async def by_id(db: Any, user_id: int) -> dict[str, Any] | None:
@@ -91,11 +91,22 @@ async def by_key(db: Any, key: str) -> dict[str, Any] | None:
     return None if row is None else dict(row)
 
 
+async def count(db: Any) -> int:
+    """How many accounts there are."""
+    total = await db.fetch_one("SELECT COUNT(*) AS n FROM users")
+    return int(total["n"]) if total else 0
+
+
 async def page(db: Any, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
     """A page of users, oldest first, and how many there are in all."""
     rows = await db.fetch_all(_PAGE, (limit, offset))
-    total = await db.fetch_one("SELECT COUNT(*) AS n FROM users")
-    return [dict(r) for r in rows], int(total["n"]) if total else 0
+    return [dict(r) for r in rows], await count(db)
+
+
+async def any_active_super_admin(db: Any) -> bool:
+    """Whether some account is an active super admin."""
+    row = await db.fetch_one("SELECT id FROM users WHERE is_superuser = ? AND is_active = ? LIMIT 1", (True, True))
+    return row is not None
 
 
 # -- writes --------------------------------------------------------------------------------------------------------
@@ -113,6 +124,16 @@ async def insert(db: Any, email: str, hashed: str, *, is_active: bool = True,
     return row
 
 
+async def upsert_super_admin(db: Any, email: str, hashed: str) -> dict[str, Any] | None:
+    """Create ``email`` as an active super admin with ``hashed``, or set those (and ``updated_at``) on the account
+    that has its address key, in one statement; that account's row as it was before (None: created). The hash
+    change ends its tokens (api/tokens.py)."""
+    key = key_of(email)
+    before = await by_key(db, key)
+    await db.execute(_UPSERT_SUPER_ADMIN, (email, key, hashed, True, True, _core.db.now_text()))
+    return before
+
+
 async def update(db: Any, user_id: int, changes: dict[str, Any], *, end_sessions: bool = False,
                  unless_last_admin: bool = False, expected: dict[str, Any] | None = None) -> int:
     """Set ``changes`` (columns of ``_UPDATABLE``; an email also sets its key) and ``updated_at`` on one account,
@@ -126,7 +147,7 @@ async def update(db: Any, user_id: int, changes: dict[str, Any], *, end_sessions
     values = dict(changes)
     if "email" in values:
         values["email_key"] = key_of(values["email"])
-    values["updated_at"] = now_text()
+    values["updated_at"] = _core.db.now_text()
     assignments = [f"{column} = ?" for column in values] + ([END_SESSIONS] if end_sessions else [])
     params: list[Any] = [*values.values(), user_id]
     # fixed column names and SQL fragments only; every value is bound

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 
-from api import _core
+from api import _core, accounts
 from api.context import ON_PYODIDE, AppContext
 from api.cors import Cors
 from api.errors import install_error_handlers
@@ -56,12 +56,11 @@ async def report_uninitialized(context: AppContext) -> None:
 async def report_missing_super_admin(context: AppContext) -> None:
     """On an initialised database without an active super admin: one warning line saying how to create one."""
     try:
-        row = await (await context.database()).fetch_one(
-            "SELECT id FROM users WHERE is_superuser = ? AND is_active = ? LIMIT 1", (True, True))
+        found = await accounts.any_active_super_admin(await context.database())
     except _core.db.DatabaseError as exc:
         log.error("the users table cannot be read at startup: %s", exc)
         return
-    if row is None:
+    if not found:
         log.warning("no active super admin exists: create one with python -m api create-admin --email EMAIL "
                     "(or set ADMIN_EMAIL and SUPER_ADMIN_PASSWORD and initialise)")
 

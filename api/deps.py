@@ -1,4 +1,4 @@
-"""Route dependencies: the context, the database, the client's identity, the current user and the super admin.
+"""Route dependencies: the context, the database, the current user and the super admin.
 
 Maintenance (api/site_flags.py) is enforced here, where every route gets its database or its user: a route that
 takes neither reads nothing a closed site has to protect.
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from api.context import ON_PYODIDE, AppContext
+from api.context import AppContext
 from api.errors import ApiError, forbidden, unauthorized
 from api.site_flags import exempt, in_maintenance
 from api.tokens import user_from_token
@@ -61,15 +61,6 @@ async def get_database(request: Request) -> Any:  # Any: FastAPI evaluates this;
 
 
 DB = Annotated[Any, Depends(get_database)]
-
-
-def client_id(request: Request) -> str:
-    """Who is calling: on a server the socket peer, or the address a trusted proxy forwarded (the server rewrites the
-    peer only for the proxies ``FORWARDED_ALLOW_IPS`` names: api/__main__.py); on Workers the address Cloudflare
-    puts in cf-connecting-ip. At most 64 characters either way (a forwarded value is text, not always an address)."""
-    if ON_PYODIDE:
-        return request.headers.get("cf-connecting-ip", "unknown")[:64]
-    return request.client.host[:64] if request.client else "unknown"
 
 
 async def _bearer_user(request: Request, token: str | None) -> dict[str, Any]:

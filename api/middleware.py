@@ -25,6 +25,12 @@ from api.errors import error_body
 
 # Every body this api accepts is a small JSON document or login form; 64 KiB leaves ample room.
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
+_TOO_LARGE_CODE = "payload_too_large"
+
+
+def _too_large(max_bytes: int) -> str:
+    """The 413 message, the same whether the length was declared or counted while streaming."""
+    return f"request bodies are limited to {max_bytes} bytes"
 
 
 class BodyTooLarge(HTTPException):
@@ -32,12 +38,12 @@ class BodyTooLarge(HTTPException):
     lets it through (it turns other exceptions into 400) and the app's handler renders it."""
 
     def __init__(self, max_bytes: int) -> None:
-        super().__init__(413, f"request bodies are limited to {max_bytes} bytes", {"Connection": "close"})
-        self.code = "payload_too_large"
+        super().__init__(413, _too_large(max_bytes), {"Connection": "close"})
+        self.code = _TOO_LARGE_CODE
 
 
 def _response(max_bytes: int) -> tuple[dict[str, Any], bytes]:
-    body = json.dumps(error_body("payload_too_large", f"request bodies are limited to {max_bytes} bytes")).encode()
+    body = json.dumps(error_body(_TOO_LARGE_CODE, _too_large(max_bytes))).encode()
     start = {"type": "http.response.start", "status": 413,
              "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                          (b"connection", b"close")]}

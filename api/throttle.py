@@ -34,7 +34,7 @@ not tell whether the account exists.
 rotating addresses cannot run initialisation (database work, maybe a password hash) faster than that. An attacker
 can hold the endpoint closed until the end of the current minute, no longer.
 
-Clients are what ``api.deps.client_id`` names (the socket peer, a trusted proxy's ``X-Forwarded-For`` when
+Clients are what ``api.clients.client_id`` names (the socket peer, a trusted proxy's ``X-Forwarded-For`` when
 ``FORWARDED_ALLOW_IPS`` allows it, ``cf-connecting-ip`` on Workers). An IPv6 client is keyed by its /64 network: a
 host is normally given a whole /64, whose 2^64 addresses would otherwise be as many clients. Accounts are keyed by
 the address key (api/accounts.py), so changing the case of an address does not open a new counter.

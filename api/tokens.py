@@ -20,6 +20,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from api import _core, accounts
+from api.clients import client_id
 from api.errors import unauthorized
 
 if TYPE_CHECKING:
@@ -66,12 +67,6 @@ def issue_reset_token(context: AppContext, row: dict[str, Any]) -> tuple[str, in
     return _issue(context, row, lifetime, {USE_CLAIM: PASSWORD_RESET}), lifetime
 
 
-def _client(request: Request) -> str:
-    from api.deps import client_id
-
-    return client_id(request)
-
-
 async def user_from_token(request: Request, context: AppContext, db: Database, token: str, *,
                           use: str | None = None) -> dict[str, Any]:
     """The active user a token names, for an access token (``use`` None) or a token of that ``use``; 401 (and a
@@ -86,23 +81,23 @@ async def user_from_token(request: Request, context: AppContext, db: Database, t
         )
         user_id = int(claims["sub"]) if str(claims["sub"]).isascii() and str(claims["sub"]).isdigit() else None
     except _core.jwt.JWTError as exc:
-        context.events.emit("token_rejected", code=exc.code, client=_client(request))
+        context.events.emit("token_rejected", code=exc.code, client=client_id(request))
         raise unauthorized(exc.code, f"the {what} is invalid or expired") from None
     if claims.get(USE_CLAIM) != use:
-        context.events.emit("token_rejected", code="wrong_token_use", client=_client(request))
+        context.events.emit("token_rejected", code="wrong_token_use", client=client_id(request))
         raise unauthorized("wrong_token_use", f"this is not an {what}" if use is None else f"this is not a {what}")
     row = None
     if user_id is not None and user_id < 2**63:
         row = await accounts.by_id(db, user_id)
     if row is None or not row["is_active"]:
-        context.events.emit("token_rejected", code="unknown_or_inactive_user", client=_client(request))
+        context.events.emit("token_rejected", code="unknown_or_inactive_user", client=client_id(request))
         raise unauthorized("invalid_token", f"the {what} is invalid or expired")
     stamp = claims.get(CREDENTIAL_CLAIM)
     # isascii first: compare_digest refuses non-ASCII str, and a JSON string may even hold a lone surrogate
     if not isinstance(stamp, str) or not stamp.isascii() or not hmac.compare_digest(
         stamp, credential_stamp(context, row["hashed_password"], int(row["token_version"]))
     ):
-        context.events.emit("token_rejected", code="token_revoked", user_id=int(row["id"]), client=_client(request))
+        context.events.emit("token_rejected", code="token_revoked", user_id=int(row["id"]), client=client_id(request))
         if use is None:
             raise unauthorized("token_revoked",
                                "this token was ended (password changed or sessions ended); log in again")

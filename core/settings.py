@@ -109,7 +109,7 @@ class SettingsError(LeancoreError, ValueError):
 
 
 # A NamedTuple: one field list (name, type, default) gives the constructor, immutability, value equality and
-# hashing, without importing dataclasses (which alone pulls in inspect: ~7 ms of CPython's `import core`).
+# hashing, without importing dataclasses (which alone pulls in inspect: ~7 ms of CPython 3.11's `import core`).
 _SECRETS = frozenset({"secret_key", "super_admin_password", "init_secret"})
 
 

@@ -2,7 +2,7 @@
 
 Why not ``APIRouter`` + ``include_router``: FastAPI 0.16x builds a route's state (dependant tree, body and response
 fields, pydantic TypeAdapters) once when the route is added to the ``APIRouter`` and again per inclusion (the
-effective route context of ``include_router``): twice per route, ~88 ms of the first request inside Pyodide and a
+effective route context of ``include_router``): twice per route, ~88 ms of the first request inside Pyodide 314 and a
 share of the CPython cold start (bench ``api.coldstart``, ``workers.nosnapshot``). A declaration builds nothing;
 ``install`` builds each route once, directly on the app, with what ``include_router`` would have given it: path =
 prefix + path, tags = the router's then the route's, responses = the router's overlaid by the route's.

@@ -18,7 +18,8 @@ from fastapi.responses import Response
 
 from api import _core, accounts
 from api.accounts import login_key, public_user
-from api.deps import DB, Context, CurrentUser, client_id
+from api.clients import client_id
+from api.deps import DB, Context, CurrentUser
 from api.errors import ApiError, unauthorized
 from api.routers._table import RouteTable
 from api.schemas import PasswordChange, Registration, Token, User, error_responses

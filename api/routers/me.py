@@ -13,7 +13,8 @@ from fastapi.responses import Response
 
 from api import accounts
 from api.accounts import public_user
-from api.deps import DB, Context, CurrentUser, client_id
+from api.clients import client_id
+from api.deps import DB, Context, CurrentUser
 from api.errors import ApiError
 from api.routers._table import RouteTable
 from api.routers.auth import check_current_password

@@ -15,8 +15,9 @@ from fastapi.responses import JSONResponse, Response
 
 from api import accounts
 from api.accounts import key_of
+from api.clients import client_id
 from api.delivery import configured, send_reset_link
-from api.deps import DB, Context, SuperAdmin, client_id
+from api.deps import DB, Context, SuperAdmin
 from api.errors import ApiError, unauthorized
 from api.routers._table import RouteTable
 from api.routers.users import UserId, not_found

@@ -7,7 +7,7 @@
 import json
 from typing import Any
 
-from api.accounts import now_text
+from api import _core
 from api.deps import DB, Context, SuperAdmin
 from api.errors import ApiError
 from api.routers._table import RouteTable
@@ -41,7 +41,7 @@ async def update_settings(body: SiteSettingsPatch, _: SuperAdmin, context: Conte
     for key in BOOLEAN_SETTINGS.intersection(body):
         if not isinstance(body[key], bool) and body[key] is not None:
             raise ApiError(422, "validation_error", f"body.{key}: must be true or false", loc=["body", key])
-    now = now_text()
+    now = _core.db.now_text()
     statements: list[tuple[str, tuple[Any, ...]]] = []
     for key, value in body.items():
         if value is None:

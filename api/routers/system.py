@@ -18,9 +18,10 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 
-from api import _core
+from api import _core, accounts
+from api.clients import client_id
 from api.context import ON_PYODIDE
-from api.deps import DB, Context, SuperAdmin, bearer_scheme, client_id
+from api.deps import DB, Context, SuperAdmin, bearer_scheme
 from api.errors import ApiError, error_body, forbidden, unauthorized
 from api.routers._table import RouteTable
 from api.schemas import ERROR_RESPONSE, THROTTLED_RESPONSE, Health, InitializationReport, Status
@@ -75,11 +76,11 @@ async def health(request: Request) -> Any:
             await asyncio.wait_for(_ping(context, check_initialized), HEALTH_TIMEOUT_SECONDS)
     except (_core.db.DatabaseError, asyncio.TimeoutError) as exc:
         code = exc.code if isinstance(exc, _core.db.DatabaseError) else "database_unavailable"
-        return JSONResponse({"status": "unhealthy", "database": "unavailable", "code": code,
-                             "message": "the database is unavailable"}, status_code=503)
+        return JSONResponse({"status": "unhealthy", "database": "unavailable",
+                             **error_body(code, "the database is unavailable")}, status_code=503)
     if check_initialized and not context.initialized:
-        return JSONResponse({"status": "uninitialized", "database": "ok", "code": "database_uninitialized",
-                             "message": UNINITIALIZED}, status_code=503)
+        return JSONResponse({"status": "uninitialized", "database": "ok",
+                             **error_body("database_uninitialized", UNINITIALIZED)}, status_code=503)
     return Response(_HEALTHY, media_type="application/json")
 
 
@@ -109,14 +110,14 @@ async def status(_: SuperAdmin, context: Context, db: DB) -> Any:
     password policy, package version and security-event counters."""
     initialization, migrations = _core.initialization, _core.migrations
     applied = await migrations.applied_migrations(db)
-    users = await db.fetch_one("SELECT COUNT(*) AS n FROM users")
+    users = await accounts.count(db)
     hasher = context.hasher
     return {
         "version": _version(),
         "runtime": _runtime(),
         "database": {"type": db.dialect, "initialized": await initialization.is_database_initialized(db),
                      "migrations": applied, "schema_version": max(map(migrations.version_of, applied), default=0)},
-        "users": int(users["n"]) if users else None,
+        "users": users,
         "email_collisions": (await initialization.email_collisions(db)
                              if initialization.EMAIL_KEY_MIGRATION in applied else []),
         "password_policy": {"scheme": hasher.scheme, "rounds": hasher.rounds, "min_rounds": hasher.min_rounds,

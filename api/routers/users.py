@@ -10,7 +10,8 @@ from fastapi.responses import Response
 
 from api import accounts
 from api.accounts import public_user
-from api.deps import DB, Context, SuperAdmin, client_id
+from api.clients import client_id
+from api.deps import DB, Context, SuperAdmin
 from api.errors import ApiError
 from api.routers._table import RouteTable
 from api.schemas import ERROR_RESPONSE, User, UserCreate, UserList, UserUpdate, error_responses

@@ -39,7 +39,7 @@ def detect_database_type(url_or_binding: object) -> Dialect:
 
 def sqlite_path(url: str) -> str:
     """The file path of an ``sqlite:///`` URL (SQLAlchemy's convention: three slashes relative, four absolute)."""
-    # urllib.parse is imported here, not at module level: it costs ~150 ms of CPU inside Pyodide at startup.
+    # urllib.parse is imported here, not at module level: it costs ~150 ms of CPU inside Pyodide 314 at startup.
     from urllib.parse import unquote, urlsplit
 
     parts = urlsplit(url)

@@ -72,8 +72,8 @@ def redact_url(url: str) -> str:
 
 
 def _text(value: Any) -> Any:
-    # datetime imported here, not at module import (~5 ms of `import core` inside Pyodide, where no PostgreSQL runs):
-    # psycopg has loaded it before any row arrives, so this is a sys.modules lookup.
+    # datetime imported here, not at module import (~5 ms of `import core` inside Pyodide 314, where no PostgreSQL
+    # runs): psycopg has loaded it before any row arrives, so this is a sys.modules lookup.
     import datetime as dt
 
     if isinstance(value, dt.datetime):

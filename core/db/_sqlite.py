@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from core.db._errors import DatabaseError, DatabaseUnavailableError, IntegrityError, unencodable
 from core.db._port import Dialect, Params, Row, Statement
 
-# sqlite3 is imported on use at run time: it loads its native module (~6 ms inside Pyodide, where Workers never
+# sqlite3 is imported on use at run time: it loads its native module (~6 ms inside Pyodide 314, where Workers never
 # opens a SQLite file: D1 is its database; measured by workers.import_core).
 if TYPE_CHECKING:
     import sqlite3

@@ -8,7 +8,7 @@ from typing import Any
 
 def utc_text(moment: Any) -> str:
     """``moment`` (an aware or naive-UTC ``datetime``) as ``2025-01-31T12:00:00.123Z``."""
-    import datetime as dt  # on use: ~5 ms of `import core` inside Pyodide otherwise
+    import datetime as dt  # on use: ~5 ms of `import core` inside Pyodide 314 otherwise
 
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.timezone.utc)

@@ -163,7 +163,7 @@ async def _email_keys(db: Database, report: InitializationReport) -> None:
 async def _site_settings(db: Database, defaults: Mapping[str, Any], report: InitializationReport) -> None:
     async def body() -> tuple[str, str]:
         present = {str(row["key"]) for row in await db.fetch_all("SELECT key FROM site_settings")}
-        import json  # on use: ~2 ms of CPython's `import core` (import budget); once per initialisation run
+        import json  # on use: ~2 ms of CPython 3.11's `import core` (import budget); once per initialisation run
 
         created = []
         for key, value in defaults.items():
