@@ -175,7 +175,7 @@ def _screen(tokens: list[str], keep: int) -> list[int]:
     return [i for _, i in sorted(costs, reverse=True)[:keep]]
 
 
-def test_adversarial_decode(record: Any) -> None:
+def test_adversarial_decode(record: Any, progress: Callable[[str], None]) -> None:
     """The slowest adversarial token's decode, and the ordinary decode, in alternating batches."""
     cases = _hand_made_cases()
     generated = _hypothesis_headers(60 if QUICK else 200)
@@ -193,9 +193,9 @@ def test_adversarial_decode(record: Any) -> None:
     finalists = {name: fns[name] for name in list(ranking)[:FINALISTS]}
     final = _ratios(interleaved_cpu({**finalists, "ordinary": _ordinary}, rounds=41 if QUICK else 81, number=64))
     worst = next(iter(final))
-    print(f"\n  [bench] adversarial decode: worst {worst} {final[worst][0]:.2f}x of an ordinary decode "
-          f"({final[worst][1] * 1e6:.1f} / {final['ordinary'][1] * 1e6:.2f} us); round one: "
-          + ", ".join(f"{name} {ratio:.2f}x" for name, (ratio, _) in list(ranking.items())[:6]))
+    progress(f"adversarial decode: worst {worst} {final[worst][0]:.2f}x of an ordinary decode "
+             f"({final[worst][1] * 1e6:.1f} / {final['ordinary'][1] * 1e6:.2f} us); round one: "
+             + ", ".join(f"{name} {ratio:.2f}x" for name, (ratio, _) in list(ranking.items())[:6]))
     record("jwt.adversarial.worst", final[worst][1], "s", case=worst,
            finalists={name: round(ratio, 2) for name, (ratio, _) in final.items() if name != "ordinary"},
            ratios={name: round(ratio, 2) for name, (ratio, _) in ranking.items() if name != "ordinary"},
