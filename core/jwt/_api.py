@@ -297,8 +297,8 @@ def _parse_header(segment: bytes) -> tuple[Mapping[str, Any], bytes | None]:
         return header, None
     decoded = b64url_decode(segment, "header")
     if b"[" not in decoded and decoded.count(b"{") == 1:
-        return _HEADERS.put(segment, json_header(decoded, check_numbers=True)), None
-    return json_header(decoded, check_numbers=False), decoded
+        return _HEADERS.put(segment, json_header(decoded)), None
+    return json_header(decoded), decoded
 
 
 def _checked_algorithm(header: Mapping[str, Any], algorithms: str | Iterable[str] | None) -> str:

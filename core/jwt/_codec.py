@@ -207,24 +207,23 @@ class _PairsContext(_ScanContext):
 _scan_pairs = _json.make_scanner(_PairsContext())  # type: ignore[arg-type]
 
 
-def json_header(data: bytes, *, check_numbers: bool) -> dict[str, Any]:
-    """The top-level members of a JOSE header, as strictly checked as ``json_object`` but in one C scan.
+def json_header(data: bytes) -> dict[str, Any]:
+    """The top-level members of a JOSE header, as strictly checked as ``json_object`` but in one C scan, except for
+    the numbers nested in it.
 
     This is what decode reads before the signature is verified (alg, crit), so it is the one parse an anonymous
     caller can make expensive: nested objects are left as tuples of their (name, value) pairs instead of being
     built into dicts and scanned again. ``get_unverified_header`` parses fully, with ``json_object``.
 
-    ``check_numbers=False`` leaves out the overflow check of a nested header's numbers (a flat header's is a set
-    lookup and always made): it converts each candidate literal again, the one step here whose cost grows with the
-    number of literals (sixty ``1e100`` in a list), so decode makes it with ``overflowing_numbers`` once the
-    signature matches. Nothing decided before that (alg, crit) reads a nested number.
+    A flat header's numbers are checked for overflow (a set lookup); a nested header's are not: that check converts
+    each candidate literal again, the one step whose cost grows with their count (sixty ``1e100`` in a list), so
+    decode makes it with ``overflowing_numbers`` once the signature matches. Nothing decided before that (alg, crit)
+    reads a nested number.
     """
     objects = data.count(b"{")
     arrays = data.count(b"[")
-    outside = None  # the text outside strings, computed once: this runs on anonymous callers' headers
     if objects + arrays > MAX_JSON_DEPTH:
-        outside = _outside_strings(data)
-        problem = _nesting_problem(outside)
+        problem = _nesting_problem(_outside_strings(data))
         if problem:
             raise MalformedTokenError(f"Invalid header string: {problem}")
     if objects == 1 and not arrays:  # flat, as nearly every header is: the checks json_object makes
@@ -238,13 +237,11 @@ def json_header(data: bytes, *, check_numbers: bool) -> dict[str, Any]:
     header = dict(members)
     if len(header) != len(members):
         raise MalformedTokenError("Invalid header string: duplicate member names")
-    if check_numbers and _overflows(_outside_strings(data) if outside is None else outside):
-        _out_of_range("header")
     return header
 
 
 def overflowing_numbers(data: bytes) -> None:
-    """Refuse a header whose numbers overflow a float: the check ``json_header(check_numbers=False)`` left out."""
+    """Refuse a header whose numbers overflow a float: the check ``json_header`` leaves out of a nested header."""
     if _overflows(_outside_strings(data)):
         _out_of_range("header")
 
