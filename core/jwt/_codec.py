@@ -153,13 +153,8 @@ def _parse(text: str, scan: Callable[[str, int], tuple[Any, int]]) -> Any:
     return value
 
 
-def json_object(data: bytes, what: str) -> dict[str, Any]:
-    """Parse a segment as one JSON object: UTF-8 only, no NaN/Infinity, no duplicate member names.
-
-    Linear in ``len(data)`` and done in C-level passes whatever the input: it parses headers before any signature
-    is checked. The scanner builds the dicts itself (a duplicate name silently wins there), so duplicates and
-    overflowing numbers are looked for afterwards, by the cheapest exact test for the shape at hand.
-    """
+def _brackets(data: bytes, what: str) -> tuple[int, int]:
+    """How many '{' and '[' the segment holds, once nesting deeper than the scanner can take has been refused."""
     objects = data.count(b"{")
     arrays = data.count(b"[")
     # Two C-level counts clear nearly every real token before the costlier depth scan.
@@ -167,6 +162,17 @@ def json_object(data: bytes, what: str) -> dict[str, Any]:
         problem = _nesting_problem(_outside_strings(data))
         if problem:
             raise MalformedTokenError(f"Invalid {what} string: {problem}")
+    return objects, arrays
+
+
+def json_object(data: bytes, what: str) -> dict[str, Any]:
+    """Parse a segment as one JSON object: UTF-8 only, no NaN/Infinity, no duplicate member names.
+
+    Linear in ``len(data)`` and done in C-level passes whatever the input: it parses headers before any signature
+    is checked. The scanner builds the dicts itself (a duplicate name silently wins there), so duplicates and
+    overflowing numbers are looked for afterwards, by the cheapest exact test for the shape at hand.
+    """
+    objects, arrays = _brackets(data, what)
     try:
         text = data.decode("utf-8")
         if text[:1] == "{":  # the common case, no surrounding whitespace, skips _parse's stripping (hot path)
@@ -220,12 +226,7 @@ def json_header(data: bytes) -> dict[str, Any]:
     decode makes it with ``overflowing_numbers`` once the signature matches. Nothing decided before that (alg, crit)
     reads a nested number.
     """
-    objects = data.count(b"{")
-    arrays = data.count(b"[")
-    if objects + arrays > MAX_JSON_DEPTH:
-        problem = _nesting_problem(_outside_strings(data))
-        if problem:
-            raise MalformedTokenError(f"Invalid header string: {problem}")
+    objects, arrays = _brackets(data, "header")
     if objects == 1 and not arrays:  # flat, as nearly every header is: the checks json_object makes
         return json_object(data, "header")
     try:
