@@ -56,26 +56,10 @@ def _cold_core_caches() -> None:
                         candidate.clear()
 
 
-def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
-    """A generated id never holds "::" (IPv6 addresses do): see ``pytest_collection_modifyitems``."""
-    return ":".join(part or " " for part in val.split(":")) if isinstance(val, str) and "::" in val else None
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test can be selected again by its node id, and under the mutation profile no test runs more examples
-    than the profile gives.
-
-    pytest splits a node id at each "::", so a test whose parameter id holds one (``[a@[IPv6:2001:db8::1]]``) is
-    "not found" when named on the command line: a failing case could not be re-run alone, and mutmut, which runs
-    each mutant's tests by node id, took pytest's usage error for a kill of every mutant those tests reach.
-
-    Under the mutation profile, tests that ask for more examples than it gives get its count: a test's own
+    """Under the mutation profile, tests that ask for more examples than it gives get its count: a test's own
     ``max_examples`` (2,000 for the JWT differential, 3,000 for Punycode) would otherwise run once per surviving
     mutant. Fewer examples can only kill fewer mutants, so the score this measures is a lower bound."""
-    unselectable = [item.nodeid for item in items if "::" in item.nodeid.partition("[")[2]]
-    if unselectable:
-        raise pytest.UsageError(f"{len(unselectable)} test ids hold '::' inside their parameters, so they cannot be "
-                                f"selected by node id (give them ids without it), e.g. {unselectable[0]}")
     if settings is None or settings.get_current_profile_name() != "mutation":
         return
     for item in items:
