@@ -11,6 +11,7 @@ import warnings
 import email_validator
 import pytest
 
+from compat_tests._ids import plain_id
 from core.emails import ValidatedEmail, validate_email
 
 # email_validator.ValidatedEmail.__getattr__ answers these old names (read from email_validator/types.py 2.4.0).
@@ -51,7 +52,7 @@ def test_the_reference_attribute_list_is_what_core_was_built_against() -> None:
     ])
 
 
-@pytest.mark.parametrize(("address", "options"), ADDRESSES, ids=[a for a, _ in ADDRESSES])
+@pytest.mark.parametrize(("address", "options"), ADDRESSES, ids=[plain_id(a) for a, _ in ADDRESSES])
 def test_every_reference_attribute_exists_with_the_same_value(address: str, options: dict[str, bool]) -> None:
     """Each attribute email-validator's result has exists on core's with an equal value (DNS-only ones: None in
     core, unset in email-validator); ``email`` warns as email-validator's does; methods give equal results."""
@@ -75,7 +76,7 @@ def test_every_reference_attribute_exists_with_the_same_value(address: str, opti
             assert getattr(ours, name) == getattr(theirs, name), name
 
 
-@pytest.mark.parametrize(("address", "options"), ADDRESSES[:3], ids=[a for a, _ in ADDRESSES[:3]])
+@pytest.mark.parametrize(("address", "options"), ADDRESSES[:3], ids=[plain_id(a) for a, _ in ADDRESSES[:3]])
 def test_dict_style_access_beside_email_validator(address: str, options: dict[str, bool]) -> None:
     """result["email"], ["domain"], ... give email-validator's values with its DeprecationWarning; unknown keys
     raise KeyError in both."""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,3 +101,39 @@ def test_statuses_are_read_from_mutmuts_meta_files(tmp_path: Path) -> None:
         "core.jwt._api.x_f__mutmut_1": ("killed", Path("core/jwt/_api.py")),
         "core.jwt._api.x_f__mutmut_2": ("survived", Path("core/jwt/_api.py")),
     }
+
+
+# Collects the mutation run's test selection twice in one process, as mutmut does (once for its stats, then in the
+# forks that run each mutant's tests by node id), and prints the node ids the second collection lacks.
+_TWO_COLLECTIONS = """
+import json, sys, tomllib
+import pytest
+
+class Ids:
+    def __init__(self):
+        self.ids = []
+    def pytest_collection_finish(self, session):
+        self.ids = [item.nodeid for item in session.items]
+
+mutmut = tomllib.load(open("pyproject.toml", "rb"))["tool"]["mutmut"]
+args = ["--collect-only", "-q", "-p", "no:cacheprovider", "--import-mode=importlib",
+        *mutmut["pytest_add_cli_args"], *mutmut["pytest_add_cli_args_test_selection"]]
+first, second = Ids(), Ids()
+codes = [pytest.main(args, plugins=[first]), pytest.main(args, plugins=[second])]
+again = set(second.ids)
+print(json.dumps({"codes": codes, "collected": len(first.ids), "lost": [i for i in first.ids if i not in again]}))
+"""
+
+
+def test_every_test_the_mutation_run_selects_is_found_again_by_node_id() -> None:
+    """A second collection in the same process yields the same node ids as the first: pytest escapes an id given
+    by ids= again at each collection, so an id with a backslash or a non-ASCII character changed, mutmut's forks
+    could not select those tests, and it counted pytest's usage error as a kill (compat_tests/_ids.py)."""
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", _TWO_COLLECTIONS], cwd=root, capture_output=True, text=True,
+                            timeout=600, check=False, env={**os.environ, "HYPOTHESIS_PROFILE": "mutation"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["codes"] == [0, 0]
+    assert report["collected"] > 3000
+    assert report["lost"] == [], f"{len(report['lost'])} ids change between collections, e.g. {report['lost'][:3]}"
