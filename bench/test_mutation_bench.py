@@ -39,7 +39,7 @@ def test_mutation_score_per_package(record: Record, progress: Progress, monkeypa
     equivalents = _mutation.load_equivalents()
     shutil.rmtree(MUTANTS, ignore_errors=True)
     workers = os.cpu_count() or 1
-    progress(f"mutation: mutmut run over {', '.join(_mutation.PACKAGES)} ({workers} workers; ~35 min on 2 cores)")
+    progress(f"mutation: mutmut run over {', '.join(_mutation.PACKAGES)} ({workers} workers; ~15 min here)")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     log = RESULTS_DIR / "mutmut.log"
     started = time.monotonic()
