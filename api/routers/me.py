@@ -19,7 +19,7 @@ from api.errors import ApiError
 from api.routers._table import RouteTable
 from api.routers.auth import check_current_password
 from api.routers.users import last_admin
-from api.schemas import ERROR_RESPONSE, ProfileUpdate, User, error_responses
+from api.schemas import ProfileUpdate, User, error_responses
 
 router = RouteTable(prefix="/users/me", tags=["users"], responses=error_responses(401, 503))
 
@@ -55,7 +55,7 @@ async def update_me(body: ProfileUpdate, request: Request, user: CurrentUser, co
     return public_user(row)
 
 
-@router.delete("", status_code=204, response_class=Response, responses={409: ERROR_RESPONSE})
+@router.delete("", status_code=204, response_class=Response, responses=error_responses(409))
 async def delete_me(request: Request, user: CurrentUser, context: Context, db: DB) -> Response:
     """Delete one's own account; 409 for the last active super admin."""
     user_id = int(user["id"])

@@ -24,7 +24,7 @@ from api.context import ON_PYODIDE
 from api.deps import DB, Context, SuperAdmin, bearer_scheme
 from api.errors import ApiError, error_body, forbidden, unauthorized
 from api.routers._table import RouteTable
-from api.schemas import ERROR_RESPONSE, THROTTLED_RESPONSE, Health, InitializationReport, Status
+from api.schemas import ERROR_RESPONSE, Health, InitializationReport, Status, error_responses
 from api.throttle import INIT_GLOBAL_LIMIT, INIT_LIMIT, client_key
 from api.tokens import user_from_token
 
@@ -104,7 +104,12 @@ def _version() -> str:
         return "unknown"
 
 
-@router.get("/status", response_model=Status, responses=dict.fromkeys((401, 403, 503), ERROR_RESPONSE))
+# Maintenance never closes /system/*, so its 503 is the database's alone, which says no Retry-After: the plain body,
+# not error_responses' 503 (api.schemas.UNAVAILABLE_RESPONSE, for the routes the maintenance gate stops).
+_DATABASE_503: dict[int | str, dict[str, Any]] = {503: ERROR_RESPONSE}
+
+
+@router.get("/status", response_model=Status, responses={**error_responses(401, 403), **_DATABASE_503})
 async def status(_: SuperAdmin, context: Context, db: DB) -> Any:
     """Runtime, database, users (and the ids of accounts whose addresses collide: give each a distinct address),
     password policy, package version and security-event counters."""
@@ -128,7 +133,7 @@ async def status(_: SuperAdmin, context: Context, db: DB) -> Any:
 
 
 @router.post("/initialize-database", response_model=InitializationReport,
-             responses={**dict.fromkeys((401, 403, 503), ERROR_RESPONSE), 429: THROTTLED_RESPONSE})
+             responses={**error_responses(401, 403, 429), **_DATABASE_503})
 async def initialize_database(
     request: Request, context: Context, db: DB,
     x_init_secret: Annotated[str | None, Header(max_length=1024)] = None,

@@ -14,7 +14,7 @@ from api.clients import client_id
 from api.deps import DB, Context, SuperAdmin
 from api.errors import ApiError
 from api.routers._table import RouteTable
-from api.schemas import ERROR_RESPONSE, User, UserCreate, UserList, UserUpdate, error_responses
+from api.schemas import User, UserCreate, UserList, UserUpdate, error_responses
 
 _ERRORS: dict[int | str, dict[str, Any]] = error_responses(401, 403, 422, 503)
 router = RouteTable(prefix="/users", tags=["users"], responses=_ERRORS)
@@ -42,7 +42,7 @@ async def list_users(_: SuperAdmin, db: DB, limit: Annotated[int, Query(ge=1, le
     return {"items": [public_user(r) for r in rows], "total": total, "limit": limit, "offset": offset}
 
 
-@router.post("", response_model=User, status_code=201, responses={409: ERROR_RESPONSE})
+@router.post("", response_model=User, status_code=201, responses=error_responses(409))
 async def create_user(body: UserCreate, admin: SuperAdmin, request: Request, context: Context, db: DB) -> Any:
     """Create an account (email normalised by core.emails); 409 when another account has the address in any case
     or form."""
@@ -52,13 +52,13 @@ async def create_user(body: UserCreate, admin: SuperAdmin, request: Request, con
     return public_user(row)
 
 
-@router.get("/{user_id}", response_model=User, responses={404: ERROR_RESPONSE})
+@router.get("/{user_id}", response_model=User, responses=error_responses(404))
 async def get_user(user_id: UserId, _: SuperAdmin, db: DB) -> Any:
     return public_user(await _get(db, user_id))
 
 
 @router.patch("/{user_id}", response_model=User,
-              responses={404: ERROR_RESPONSE, 409: ERROR_RESPONSE})
+              responses=error_responses(404, 409))
 async def update_user(user_id: UserId, body: UserUpdate, _: SuperAdmin, context: Context, db: DB) -> Any:
     """Change email, password or flags; 409 for a taken email or for demoting the last active super admin."""
     current = await _get(db, user_id)
@@ -85,7 +85,7 @@ async def update_user(user_id: UserId, body: UserUpdate, _: SuperAdmin, context:
 
 
 @router.delete("/{user_id}", status_code=204, response_class=Response,
-               responses={404: ERROR_RESPONSE, 409: ERROR_RESPONSE})
+               responses=error_responses(404, 409))
 async def delete_user(user_id: UserId, admin: SuperAdmin, request: Request, context: Context, db: DB) -> Response:
     """Delete an account; 409 for the last active super admin."""
     await _get(db, user_id)
