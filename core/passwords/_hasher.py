@@ -178,7 +178,13 @@ _BY_NAME: dict[str, Scheme] = {scheme.name: scheme for scheme in _SCHEMES}
 
 def identify(hashed: str | bytes) -> str:
     """The scheme of a stored hash: ``pbkdf2-sha256``, ``django-pbkdf2-sha256`` or ``bcrypt``; typed errors else."""
-    return _scheme_of(_hash_text(hashed)).name
+    return _stored(hashed)[1].name
+
+
+def _stored(hashed: object) -> tuple[str, Scheme]:
+    """A stored hash's checked text and the scheme it belongs to; typed errors for a malformed or unknown hash."""
+    text = _hash_text(hashed)
+    return text, _scheme_of(text)
 
 
 def _scheme_of(text: str) -> Scheme:
@@ -331,20 +337,19 @@ class PasswordHasher:
     def verify(self, password: str | bytes, hashed: str | bytes) -> bool:
         """Whether the password matches the stored hash; typed ValueError subclasses for a malformed/unknown hash."""
         secret = self._secret(password)
-        text = _hash_text(hashed)
-        return _scheme_of(text).verify(secret, text, pure=self._pure_python)
+        text, scheme = _stored(hashed)
+        return scheme.verify(secret, text, pure=self._pure_python)
 
     def needs_rehash(self, hashed: str | bytes) -> bool:
         """Whether a (well-formed) stored hash falls short of the policy: another scheme, rounds outside
         ``min_rounds..max_rounds``, a PBKDF2 salt under 16 bytes, a ``$2x$`` or non-canonical bcrypt hash."""
-        text = _hash_text(hashed)
-        return _scheme_of(text).needs_rehash(text, self)
+        text, scheme = _stored(hashed)
+        return scheme.needs_rehash(text, self)
 
     def verify_and_update(self, password: str | bytes, hashed: str | bytes) -> tuple[bool, str | None]:
         """``(valid, new_hash)``: ``new_hash`` only when the password is correct and the stored hash is outdated."""
         secret = self._secret(password)
-        text = _hash_text(hashed)
-        scheme = _scheme_of(text)  # read once: the hash is parsed for the check and, if it matches, for the policy
+        text, scheme = _stored(hashed)  # read once, for the check and, if it matches, for the policy
         if not scheme.verify(secret, text, pure=self._pure_python):
             return False, None
         if scheme.needs_rehash(text, self):
