@@ -165,7 +165,8 @@ def mutation_section(results: dict[str, Measurement]) -> list[str]:
     """Each package's score, then every mutant that counts against it, with the line it writes."""
     scores = [m for m in results.values() if m.id.startswith("mutation.")]
     if not scores:
-        return ["Not measured in this run: `tox -e mutation` measures it, and `tox -e report` with everything else."]
+        return ["Not measured in this run: `tox -e mutation` measures it (neither `tox -e budgets` nor `tox -e report` "
+                "runs it yet: README)."]
     d = scores[0].details
     out = [f"mutmut over each package with the unit and compat tests (bench/test_mutation_bench.py; "
            f"{d.get('seconds', 0) / 60:,.0f} min for all). Score = detected / (mutants - equivalent); detected = "
